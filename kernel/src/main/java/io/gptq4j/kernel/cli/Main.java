@@ -1,0 +1,29 @@
+package io.gptq4j.kernel.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of {@code bin/gptq4j}. Each subcommand is its own class; engine commands live in
+ * {@code io.gptq4j.engine.cli}, kernel commands in this package.
+ */
+@Command(name = "gptq4j",
+        mixinStandardHelpOptions = true,
+        version = "gptq4j 0.1.0",
+        description = "GPTQ quantization for LLaMA-family models, and a Jupyter kernel for Java.",
+        subcommands = {
+            CommandLine.HelpCommand.class,
+        })
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code, without exiting the JVM. */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler(new CliErrors());
+        return cli.execute(args);
+    }
+}
