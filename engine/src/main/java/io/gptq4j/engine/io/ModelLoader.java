@@ -40,7 +40,13 @@ public final class ModelLoader {
             GgufFile gguf = GgufReader.open(path);
             return GgufLlamaLoader.load(gguf, null);
         }
+        if (Llama2cHeader.hasMagic(head)) {
+            return Llama2cReader.load(path);
+        }
         rejectPyTorchPickle(path, head);
+        if (Llama2cReader.recognizes(head, Files.size(path))) {
+            return Llama2cReader.load(path);
+        }
         throw new ModelFormatException(path, "unrecognized model format: not GGUF, not a llama2.c checkpoint; "
                 + "supported are .gguf files (F32, F16, BF16, Q8_0), llama2.c .bin checkpoints and Hugging Face directories");
     }
