@@ -27,7 +27,7 @@ class TokenizerFilesCorruptionTest {
     @Test
     void unigramModelIsRejected() throws Exception {
         byte[] bytes = Files.readAllBytes(SharedData.data("tok512.model"));
-        // The trainer spec holds "model_type: BPE" as tag 0x18 followed by 2; make it UNIGRAM (1).
+        // The trainer spec stores "model_type: BPE" as tag 0x18 followed by 2; make it UNIGRAM (1).
         int at = indexOf(bytes, new byte[] {'t', 'o', 'k', '5', '1', '2', 0x18, 2}) + 7;
         bytes[at] = 1;
         assertFails("tok.model", bytes, "SentencePiece model type 1 is not supported; only BPE (type 2)");
