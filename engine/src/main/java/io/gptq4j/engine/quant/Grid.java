@@ -51,8 +51,8 @@ final class Grid {
                 h = 1f;
             }
             float s = (h - l) / maxq;
-            // Adding 0 turns the -0.0 of rint(-0 / s) into 0.0, so a zero point of 0 compares and packs as 0.
-            float z = config.sym() ? symZero : (float) Math.rint(-l / s) + 0f;
+            // A row with lo = 0 gets zero = rint(-0.0 / s) = -0.0, as in PyTorch; it packs as 0.
+            float z = config.sym() ? symZero : (float) Math.rint(-l / s);
             int r = r0 + i;
             if (row != null) {
                 for (int c = c0; c < c1; c++) {
@@ -84,7 +84,7 @@ final class Grid {
             float lo1 = p * lo;
             float hi1 = p * hi;
             float s1 = (hi1 - lo1) / maxq;
-            float z1 = config.sym() ? symZero : (float) Math.rint(-lo1 / s1) + 0f;
+            float z1 = config.sym() ? symZero : (float) Math.rint(-lo1 / s1);
             double err = 0;
             for (float v : x) {
                 float q = dequantize(code(v, s1, z1, maxq), s1, z1);

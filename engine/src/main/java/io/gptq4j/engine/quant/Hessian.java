@@ -155,9 +155,15 @@ public final class Hessian {
     public synchronized float[] matrix() {
         finish();
         float[] full = h.clone();
-        for (int i = 0; i < cols; i++) {
-            for (int j = i + 1; j < cols; j++) {
-                full[j * cols + i] = full[i * cols + j];
+        // Mirror the upper triangle in 64 x 64 tiles so the column-strided writes stay in cache.
+        int tile = 64;
+        for (int i0 = 0; i0 < cols; i0 += tile) {
+            for (int j0 = i0; j0 < cols; j0 += tile) {
+                for (int i = i0; i < Math.min(cols, i0 + tile); i++) {
+                    for (int j = Math.max(j0, i + 1); j < Math.min(cols, j0 + tile); j++) {
+                        full[j * cols + i] = full[i * cols + j];
+                    }
+                }
             }
         }
         return full;

@@ -139,7 +139,7 @@ class GptqBehaviourTest {
         assertEquals(0.3f / 15, r.scale()[1], 1e-8f);
         // A one-column group [0.3]: lo = 0, hi = 0.3, zero = 0.
         assertEquals(0.3f / 15, r.scale()[2], 1e-8f);
-        assertEquals(0f, r.zero()[2]);
+        assertEquals(0.0, Math.abs(r.zero()[2]));
         assertEquals(0.3f, r.weight()[4], 1e-6f);
     }
 
@@ -164,5 +164,18 @@ class GptqBehaviourTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Gptq.quantize(new float[6], 2, 3, h, QuantConfig.bits(4).build()));
         assertTrue(e.getMessage().contains("3 input columns"), e.getMessage());
+    }
+
+    @Test
+    void superBlocksKeepBlockAndGroupBoundaries() {
+        for (int g : new int[] {-1, 32, 64, 96, 128, 256, 1000}) {
+            for (int cols : new int[] {64, 200, 4096, 11008}) {
+                int size = ColumnSweep.superBlockColumns(cols, 128, g);
+                assertEquals(0, size % 128, "g=" + g + ", cols=" + cols);
+                if (g > 0) {
+                    assertEquals(0, size % g, "g=" + g + ", cols=" + cols);
+                }
+            }
+        }
     }
 }
