@@ -38,7 +38,7 @@ public final class QuantOptions {
     @Option(names = "--mse", description = "Search a shrunk grid minimising |q - w|^2.4 per row (norm 2.4, grid 100, max shrink 0.8).")
     boolean mse;
 
-    @Option(names = "--factorization", defaultValue = "autogptq",
+    @Option(names = "--factorization", defaultValue = "fast",
             description = "Inverse-Hessian factor: autogptq (Cholesky, inverse, Cholesky) or fast (one Cholesky and a triangular inverse) (default: ${DEFAULT-VALUE}).")
     String factorization;
 
