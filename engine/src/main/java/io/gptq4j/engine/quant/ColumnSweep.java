@@ -123,10 +123,10 @@ final class ColumnSweep {
     }
 
     /**
-     * Columns whose lazy updates to the rest of the matrix are merged into one GEMM. Merging
-     * blocks changes only the summation order, not AutoGPTQ's semantics, as long as block
-     * boundaries stay at multiples of blockSize and no group straddles two super-blocks (groups
-     * read the global W); so the size is a multiple of both blockSize and groupSize. About
+     * Returns the number of columns whose lazy updates to the rest of the matrix are merged into
+     * one GEMM. Merging blocks changes only the summation order, not AutoGPTQ's semantics, while
+     * block boundaries stay at multiples of blockSize and no group straddles two super-blocks
+     * (groups read the global W). So the size is a multiple of both blockSize and groupSize. About
      * sqrt(cols * blockSize) balances the copies that a native BLAS makes of the trailing matrix
      * against the ones of the in-super-block updates.
      */
