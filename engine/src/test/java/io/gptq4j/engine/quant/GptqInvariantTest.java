@@ -9,10 +9,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Configurations the reference cases do not cover (groups larger than a block, groups that do
- * not divide a block, small blocks, static groups without act-order, TOKENS normalisation),
- * checked on a reference layer's data through invariants that hold for any correct GPTQ: the
- * loss identity, codes in range, and Q reproduced from qint, scale, zero and g_idx.
+ * Configurations the reference cases do not cover: groups larger than a block, groups that do
+ * not divide a block, small blocks, static groups without act-order and TOKENS normalisation.
+ * They are checked on a reference layer's data through invariants that hold for any correct
+ * GPTQ: the loss identity, codes in range, and Q reproduced from qint, scale, zero and g_idx.
  */
 class GptqInvariantTest {
 
@@ -39,7 +39,8 @@ class GptqInvariantTest {
             for (int k = 0; k < cols; k++) {
                 int i = row * cols + k;
                 int code = r.qint()[i];
-                assertTrue(code >= 0 && code <= config.maxq(), "code " + code + " out of range");
+                assertTrue(code >= 0, "negative code " + code);
+                assertTrue(code <= config.maxq(), "code " + code + " above maxq");
                 int g = r.gIdx()[k];
                 float scale = r.scale()[row * ngroups + g];
                 float zero = r.zero()[row * ngroups + g];
