@@ -1,5 +1,6 @@
 package io.gptq4j.engine.io.hf;
 
+import io.gptq4j.engine.io.GgufLlamaLoader;
 import io.gptq4j.engine.io.ModelFormatException;
 import io.gptq4j.engine.io.gptq.GptqCheckpointConfig;
 import io.gptq4j.engine.io.gptq.GptqModuleReader;
@@ -76,8 +77,8 @@ public final class HfModelLoader {
         String p = "model.layers." + layer + ".";
         Map<ModuleName, Linear> modules = new EnumMap<>(ModuleName.class);
         for (ModuleName m : ModuleName.values()) {
-            int[] shape = HfTensorNames.shape(c, m);
-            String prefix = p + m.hfName();
+            int[] shape = GgufLlamaLoader.outIn(c, m);
+            String prefix = HfTensorNames.module(layer, m);
             boolean needsBias = config.attentionBias() && BIASED_IN_QWEN2.contains(m);
             modules.put(m, loadLinear(tensors, prefix, shape[0], shape[1], needsBias, gptq));
         }
