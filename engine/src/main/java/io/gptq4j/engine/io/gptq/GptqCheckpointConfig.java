@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gptq4j.engine.io.ModelFormatException;
+import io.gptq4j.engine.quant.QuantConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,15 @@ public record GptqCheckpointConfig(int bits, int groupSize, boolean descAct, boo
         if (groupSize == 0 || groupSize < -1) {
             throw new IllegalArgumentException("group_size must be positive or -1, got " + groupSize);
         }
+    }
+
+    /**
+     * Returns the checkpoint settings of a quantization run. {@code true_sequential} is recorded
+     * as true because the engine's model loop quantizes the module subsets of a layer in order.
+     */
+    public static GptqCheckpointConfig of(QuantConfig config, CheckpointFormat format) {
+        return new GptqCheckpointConfig(config.bits(), config.groupSize(), config.descAct(), config.sym(),
+                config.staticGroups(), config.dampPercent(), true, format);
     }
 
     /** Number of groups for {@code cols} input features. */

@@ -55,7 +55,8 @@ public final class HfCheckpointWriter {
         LOG.info("Wrote {} model to {}", precision.torchDtype(), dir);
     }
 
-    static void writeJson(Path file, ObjectNode json) throws IOException {
+    /** Writes pretty-printed JSON with a final newline. */
+    public static void writeJson(Path file, ObjectNode json) throws IOException {
         Files.writeString(file, json.toPrettyString() + "\n");
     }
 }
