@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gptq4j.engine.io.ModelFormatException;
 import io.gptq4j.engine.tokenizer.Tokenizer;
+import io.gptq4j.engine.tokenizer.Tokenizers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,16 +43,12 @@ public final class HfTokenizers {
             }
         }
         if (Files.isRegularFile(spm)) {
-            return sentencePiece(spm);
+            return Tokenizers.load(spm);
         }
         LOG.info("{} has no tokenizer.json or tokenizer.model; the model has no tokenizer", dir);
         return null;
     }
 
-    private static Tokenizer sentencePiece(Path spm) {
-        // TODO: read tokenizer.model with the engine's SentencePiece tokenizer once it exists.
-        throw new ModelFormatException(spm, "reading tokenizer.model is not supported yet; add a tokenizer.json");
-    }
 
     /** Returns {bos, eos}; -1 where no file names one. */
     static int[] specialIds(Path dir, HfConfig config) throws IOException {

@@ -3,6 +3,8 @@ package io.gptq4j.engine.io.hf;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gptq4j.engine.tokenizer.PieceType;
+import io.gptq4j.engine.tokenizer.Vocabulary;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,24 +21,16 @@ import java.util.Map;
  * normalizer does not collapse runs of spaces, as llama.cpp and llama2.c do not.
  */
 public final class LlamaTokenizerJson {
-    /** SentencePiece and GGUF piece types. */
-    public static final int NORMAL = 1;
-    public static final int UNKNOWN = 2;
-    public static final int CONTROL = 3;
-    public static final int USER_DEFINED = 4;
-    public static final int BYTE = 6;
-
     private LlamaTokenizerJson() {
     }
 
-    /**
-     * Returns the JSON document.
-     *
-     * @param pieces token strings by id, with ▁ (U+2581) for spaces and {@code <0xNN>} byte pieces
-     * @param scores merge scores by id (higher merges first)
-     * @param types  piece types by id ({@link #NORMAL}, {@link #BYTE}, ...)
-     */
-    public static String build(List<String> pieces, float[] scores, int[] types, int unkId, int bosId) {
+    /** Returns the JSON document for a SentencePiece BPE vocabulary. */
+    public static String build(Vocabulary vocabulary) {
+        List<String> pieces = vocabulary.pieces();
+        float[] scores = vocabulary.scores();
+        List<PieceType> types = vocabulary.types();
+        int unkId = Math.max(vocabulary.unkId(), 0);
+        int bosId = vocabulary.bosId();
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         root.put("version", "1.0");
@@ -44,10 +38,11 @@ public final class LlamaTokenizerJson {
         root.putNull("padding");
         ArrayNode added = root.putArray("added_tokens");
         for (int id = 0; id < pieces.size(); id++) {
-            if (types[id] == CONTROL || types[id] == UNKNOWN || types[id] == USER_DEFINED) {
+            PieceType type = types.get(id);
+            if (type == PieceType.CONTROL || type == PieceType.UNKNOWN || type == PieceType.USER_DEFINED) {
                 ObjectNode t = added.addObject();
                 t.put("id", id).put("content", pieces.get(id)).put("single_word", false).put("lstrip", false)
-                        .put("rstrip", false).put("normalized", false).put("special", types[id] != USER_DEFINED);
+                        .put("rstrip", false).put("normalized", false).put("special", type != PieceType.USER_DEFINED);
             }
         }
         ObjectNode normalizer = root.putObject("normalizer");
@@ -102,7 +97,8 @@ public final class LlamaTokenizerJson {
         return d;
     }
 
-    private static ObjectNode bpeModel(ObjectMapper mapper, List<String> pieces, float[] scores, int[] types, int unkId) {
+    private static ObjectNode bpeModel(ObjectMapper mapper, List<String> pieces, float[] scores, List<PieceType> types,
+                                       int unkId) {
         ObjectNode m = mapper.createObjectNode();
         m.put("type", "BPE");
         m.putNull("dropout");
@@ -124,17 +120,17 @@ public final class LlamaTokenizerJson {
     }
 
     /** Pairs (left id, right id, merged id), ordered by the merged piece's score, then by left and right id. */
-    static List<int[]> merges(List<String> pieces, float[] scores, int[] types) {
+    static List<int[]> merges(List<String> pieces, float[] scores, List<PieceType> types) {
         Map<String, Integer> normal = new HashMap<>();
         for (int id = 0; id < pieces.size(); id++) {
-            if (types[id] == NORMAL || types[id] == USER_DEFINED) {
+            if (types.get(id) == PieceType.NORMAL || types.get(id) == PieceType.USER_DEFINED) {
                 normal.put(pieces.get(id), id);
             }
         }
         List<int[]> out = new ArrayList<>();
         for (Map.Entry<String, Integer> e : normal.entrySet()) {
             String piece = e.getKey();
-            if (types[e.getValue()] != NORMAL) {
+            if (types.get(e.getValue()) != PieceType.NORMAL) {
                 continue;
             }
             for (int cut = piece.offsetByCodePoints(0, 1); cut < piece.length(); cut = piece.offsetByCodePoints(cut, 1)) {

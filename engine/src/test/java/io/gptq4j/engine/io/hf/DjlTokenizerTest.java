@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gptq4j.engine.SharedData;
+import io.gptq4j.engine.tokenizer.SentencePieceModelReader;
+import io.gptq4j.engine.tokenizer.Vocabulary;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -28,10 +30,10 @@ class DjlTokenizerTest {
     Path dir;
 
     private DjlTokenizer tok512() throws IOException {
-        SentencePieceVocab v = SentencePieceVocab.read(SharedData.data("tok512.model"));
-        assertEquals(512, v.pieces().size());
+        Vocabulary v = SentencePieceModelReader.read(SharedData.data("tok512.model"));
+        assertEquals(512, v.size());
         Path json = dir.resolve("tokenizer.json");
-        Files.writeString(json, LlamaTokenizerJson.build(v.pieces(), v.scores(), v.types(), 0, 1));
+        Files.writeString(json, LlamaTokenizerJson.build(v));
         return DjlTokenizer.open(json, 1, 2, 512);
     }
 
