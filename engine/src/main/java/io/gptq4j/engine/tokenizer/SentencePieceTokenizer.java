@@ -21,7 +21,7 @@ public final class SentencePieceTokenizer implements Tokenizer {
     /** Surface of the unknown piece, as SentencePiece decodes it. */
     private static final byte[] UNKNOWN_SURFACE = " \u2047 ".getBytes(StandardCharsets.UTF_8);
 
-    /** Bounds of the word cache, which holds encoded words (a few thousand in typical text). */
+    /** Bounds of the cache of encoded words; typical text has a few thousand distinct words. */
     private static final int MAX_CACHED_WORDS = 1 << 16;
     private static final int MAX_CACHED_WORD_CHARS = 64;
 

@@ -3,6 +3,8 @@ package io.gptq4j.engine.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gptq4j.engine.model.LlamaModel;
 import io.gptq4j.engine.model.ModuleName;
@@ -12,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,7 +71,7 @@ class GgufFormatsTest {
         Path file = tmp.resolve("q8-partial.gguf");
         new GgufBuilder().tensor("t", 8, new long[] {16, 2}, new byte[68]).write(file);
 
-        ModelFormatException e = org.junit.jupiter.api.Assertions.assertThrows(ModelFormatException.class,
+        ModelFormatException e = assertThrows(ModelFormatException.class,
                 () -> GgufReader.open(file));
         assertEquals(file + ": tensor 't' is Q8_0 with ne0 = 16, which is not a multiple of the block size 32",
                 e.getMessage());
@@ -125,6 +128,37 @@ class GgufFormatsTest {
         assertArrayEquals(GgufBuilder.tinyValues(0, new long[] {8, 6}), model.tokenEmbedding());
         assertArrayEquals(GgufBuilder.tinyValues(10, new long[] {12, 8}),
                 model.layers().get(0).module(ModuleName.DOWN_PROJ).weight());
+    }
+
+    @Test
+    void arrayOfArraysIsRead() throws Exception {
+        Path file = Files.write(tmp.resolve("nested.gguf"), nestedArrays(1));
+
+        Object[] outer = GgufReader.open(file).requireArray("k", Object[].class);
+        assertEquals(1, outer.length);
+        assertArrayEquals(new int[] {7, 8}, (int[]) outer[0]);
+    }
+
+    @Test
+    void deepNestingIsRejected() throws Exception {
+        Path file = Files.write(tmp.resolve("deep.gguf"), nestedArrays(50));
+
+        ModelFormatException e = assertThrows(ModelFormatException.class,
+                () -> GgufReader.open(file));
+        assertTrue(e.getMessage().contains("reading metadata 'k': arrays nested more than 8 levels deep"),
+                e.getMessage());
+    }
+
+    /** A GGUF with one key "k" whose value is {@code depth} levels of one-element arrays around INT32 [7, 8]. */
+    private static byte[] nestedArrays(int depth) {
+        ByteBuffer b = ByteBuffer.allocate(64 + 12 * depth).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {'G', 'G', 'U', 'F'}).putInt(3).putLong(0).putLong(1);
+        b.putLong(1).put((byte) 'k').putInt(9);
+        for (int level = 0; level < depth; level++) {
+            b.putInt(9).putLong(1);
+        }
+        b.putInt(5).putLong(2).putInt(7).putInt(8);
+        return Arrays.copyOf(b.array(), b.position());
     }
 
     private static byte[] shorts(int... values) {
