@@ -10,6 +10,7 @@ import hmac
 import json
 import os
 import re
+import shutil
 import struct
 import subprocess
 import tempfile
@@ -246,6 +247,48 @@ class ExecuteTest(unittest.TestCase):
         reply, messages = self.kernel.execute("demo.Hello.hi()")
         self.assertEqual('hi from jar', outputs(messages, "execute_result")[0]["data"]["text/plain"])
 
+
+    def test_maven_magic_from_file_repository(self):
+        """Resolves an artifact and its dependency from a file repository created here, offline."""
+        folder = tempfile.mkdtemp(prefix="gptq4j-maven-")
+        repo = os.path.join(folder, "repo")
+        group_dir = os.path.join(repo, "io", "gptq4j", "kerneltest")
+        sources = {
+            "names": "package kerneltest; public class Names { public static String who() { return \"maven\"; } }",
+            "greeter": "package kerneltest; public class Greeter { public static String greet() "
+                       "{ return \"hi from \" + Names.who(); } }",
+        }
+        local_copy = os.path.expanduser("~/.m2/repository/io/gptq4j/kerneltest")
+        try:
+            for artifact in ("names", "greeter"):
+                src = os.path.join(folder, artifact, "kerneltest")
+                os.makedirs(src)
+                with open(os.path.join(src, artifact.capitalize() + ".java"), "w") as f:
+                    f.write(sources[artifact])
+                classes = os.path.join(folder, artifact, "classes")
+                subprocess.run(["javac", "-cp", os.path.join(folder, "names", "classes"), "-d", classes,
+                                os.path.join(src, artifact.capitalize() + ".java")], check=True, timeout=TIMEOUT)
+                target = os.path.join(group_dir, artifact, "1.0")
+                os.makedirs(target)
+                subprocess.run(["jar", "cf", os.path.join(target, f"{artifact}-1.0.jar"), "-C", classes, "."],
+                               check=True, timeout=TIMEOUT)
+                dependency = ("<dependencies><dependency><groupId>io.gptq4j.kerneltest</groupId>"
+                              "<artifactId>names</artifactId><version>1.0</version></dependency></dependencies>"
+                              if artifact == "greeter" else "")
+                with open(os.path.join(target, f"{artifact}-1.0.pom"), "w") as f:
+                    f.write('<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>'
+                            f"<groupId>io.gptq4j.kerneltest</groupId><artifactId>{artifact}</artifactId>"
+                            f"<version>1.0</version>{dependency}</project>")
+            reply, messages = self.kernel.execute(
+                f"%maven --offline --repo file://{repo} io.gptq4j.kerneltest:greeter:1.0", timeout=300)
+            self.assertEqual("ok", reply["status"], messages)
+            added = outputs(messages, "execute_result")[0]["data"]["text/plain"]
+            self.assertIn("greeter-1.0.jar", added)
+            self.assertIn("names-1.0.jar", added)
+            reply, messages = self.kernel.execute("kerneltest.Greeter.greet()")
+            self.assertEqual("hi from maven", outputs(messages, "execute_result")[0]["data"]["text/plain"])
+        finally:
+            shutil.rmtree(local_copy, ignore_errors=True)
 
 class InterruptTest(unittest.TestCase):
     @classmethod

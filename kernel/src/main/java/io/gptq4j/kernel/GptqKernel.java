@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The gptq4j Jupyter kernel: Java cells evaluated by JShell inside this JVM, rich rendering of
  * cell values, magics, and interrupts that stop busy loops. JShell starts in the background when
- * the kernel is created, so {@code kernel_info} is answered before it is ready; requests that need
- * it wait for it.
+ * the kernel is created, so the kernel replies to {@code kernel_info} before it is ready; requests
+ * that need JShell wait for it.
  */
 public final class GptqKernel extends BaseKernel {
 
@@ -119,7 +119,7 @@ public final class GptqKernel extends BaseKernel {
         return session.join();
     }
 
-    /** The session for running a cell; fails if the cell was interrupted while JShell started. */
+    /** Returns the session for running a cell; fails if the cell was interrupted while JShell started. */
     private JShellSession sessionForCell() throws CellFailure {
         JShellSession ready = session.join();
         if (interruptBeforeStart.getAndSet(false)) {

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the kernel on the sockets of a Jupyter connection file until a shutdown request. Sockets
- * bind to the file's {@code ip} (the launcher writes 127.0.0.1 unless told otherwise).
+ * bind to the file's {@code ip} (jupyter_client writes 127.0.0.1 unless configured otherwise).
  */
 public final class KernelServer {
 

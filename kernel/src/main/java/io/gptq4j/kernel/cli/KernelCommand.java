@@ -30,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
         })
 public final class KernelCommand {
 
-    /** Where a kernelspec goes: the user's Jupyter folder (default) or an installation prefix. */
+    /** Kernelspec location: the user's Jupyter folder (default) or an installation prefix. */
     static final class Location {
         @Option(names = "--user", description = "Use the user's Jupyter data folder (default).")
         boolean user;

@@ -7,13 +7,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Where Jupyter looks for kernelspecs on Linux, in its search order. */
+/** Folders Jupyter searches for kernelspecs on Linux, in its search order. */
 public final class JupyterPaths {
 
     private JupyterPaths() {
     }
 
-    /** The user's Jupyter data folder: {@code $JUPYTER_DATA_DIR}, else {@code $XDG_DATA_HOME/jupyter}, else {@code ~/.local/share/jupyter}. */
+    /** Returns the user's Jupyter data folder: {@code $JUPYTER_DATA_DIR}, else {@code $XDG_DATA_HOME/jupyter}, else {@code ~/.local/share/jupyter}. */
     public static Path userDataDir() {
         String dataDir = System.getenv("JUPYTER_DATA_DIR");
         if (dataDir != null && !dataDir.isBlank()) {
@@ -24,7 +24,7 @@ public final class JupyterPaths {
         return base.resolve("jupyter");
     }
 
-    /** The kernels folder under an installation prefix: {@code PREFIX/share/jupyter/kernels}. */
+    /** Returns the kernels folder under an installation prefix: {@code PREFIX/share/jupyter/kernels}. */
     public static Path prefixKernelsDir(Path prefix) {
         return prefix.resolve("share").resolve("jupyter").resolve("kernels");
     }

@@ -66,12 +66,12 @@ public final class KernelSpec {
         return dir;
     }
 
-    /** The running JVM's {@code java} launcher. */
+    /** Returns the running JVM's {@code java} launcher. */
     public static Path currentJava() {
         return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 
-    /** The jar this class was loaded from: {@code gptq4j-all.jar} when run through {@code bin/gptq4j}. */
+    /** Returns the jar this class was loaded from: {@code gptq4j-all.jar} when run through {@code bin/gptq4j}. */
     public static Path currentJar() {
         try {
             Path location = Path.of(KernelSpec.class.getProtectionDomain().getCodeSource().getLocation().toURI());

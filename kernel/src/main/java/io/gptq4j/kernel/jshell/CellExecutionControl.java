@@ -38,7 +38,7 @@ public final class CellExecutionControl extends DirectExecutionControl {
         return lastValue;
     }
 
-    /** Whether the last snippet ended because of {@link #stop()}. */
+    /** Returns whether the last snippet ended because of {@link #stop()}. */
     boolean lastStopped() {
         return lastStopped;
     }
@@ -83,8 +83,9 @@ public final class CellExecutionControl extends DirectExecutionControl {
     }
 
     /**
-     * Returns the text JShell reports as the snippet value. Only cheap values are converted, so a
-     * slow or failing {@code toString()} cannot block this thread; the kernel renders the object.
+     * Returns the text JShell reports as the snippet value. Only strings, numbers, booleans and
+     * characters are converted; other objects are reported by class name, so no user
+     * {@code toString()} runs here. The kernel renders the object itself.
      */
     private static String describe(Object value) {
         if (value == null || value instanceof String || value instanceof Number

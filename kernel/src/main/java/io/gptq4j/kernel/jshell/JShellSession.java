@@ -137,7 +137,7 @@ public final class JShellSession implements AutoCloseable {
         return isValueSnippet(snippet) ? CellValue.of(control.lastValue()) : CellValue.NONE;
     }
 
-    /** The error reported for a cell stopped by an interrupt request. */
+    /** Creates the error reported for a cell stopped by an interrupt request. */
     public static CellFailure interruptedFailure() {
         return new CellFailure("InterruptedException", "the cell was interrupted",
                 List.of("java.lang.InterruptedException: the cell was interrupted"));
@@ -239,7 +239,7 @@ public final class JShellSession implements AutoCloseable {
         return Completion.COMPLETE;
     }
 
-    /** Answer of the {@code is_complete} request. */
+    /** Status returned for the {@code is_complete} request. */
     public enum Completion { COMPLETE, INCOMPLETE, INVALID }
 
     @Override

@@ -14,7 +14,7 @@ public final class CellSegments {
     public record Segment(Kind kind, String name, List<String> arguments, String body) {
     }
 
-    /** What a segment is. */
+    /** Segment type: Java source, a line magic or a cell magic. */
     public enum Kind { JAVA, LINE_MAGIC, CELL_MAGIC }
 
     private CellSegments() {

@@ -44,12 +44,15 @@ public final class KernelMagics {
         return describeAdded(added);
     }
 
-    /** {@code %maven [--repo URL]... GROUP:ARTIFACT:VERSION...}: adds artifacts with dependencies. */
+    /** {@code %maven [--offline] [--repo URL]... GROUP:ARTIFACT:VERSION...}: adds artifacts with dependencies. */
     private static String maven(GptqKernel kernel, List<String> arguments) throws Exception {
         List<String> coordinates = new ArrayList<>();
         List<String> repositories = new ArrayList<>();
+        boolean offline = false;
         for (int i = 0; i < arguments.size(); i++) {
-            if (arguments.get(i).equals("--repo")) {
+            if (arguments.get(i).equals("--offline")) {
+                offline = true;
+            } else if (arguments.get(i).equals("--repo")) {
                 if (i + 1 >= arguments.size()) {
                     throw new IllegalArgumentException("--repo needs a repository URL");
                 }
@@ -59,9 +62,9 @@ public final class KernelMagics {
             }
         }
         if (coordinates.isEmpty()) {
-            throw new IllegalArgumentException("Usage: %maven [--repo URL]... GROUP:ARTIFACT:VERSION...");
+            throw new IllegalArgumentException("Usage: %maven [--offline] [--repo URL]... GROUP:ARTIFACT:VERSION...");
         }
-        List<Path> jars = MavenResolver.resolve(coordinates, repositories);
+        List<Path> jars = MavenResolver.resolve(coordinates, repositories, offline);
         jars.forEach(kernel::addToClasspath);
         return describeAdded(jars);
     }

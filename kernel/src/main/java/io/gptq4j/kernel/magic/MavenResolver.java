@@ -33,8 +33,10 @@ final class MavenResolver {
      * {@code group:artifact:classifier:version}) and their dependencies.
      *
      * @param repositories extra repository URLs searched after the user's configured ones
+     * @param offline      run Maven offline; {@code file:} repositories stay reachable
      */
-    static List<Path> resolve(List<String> coordinates, List<String> repositories) throws IOException, InterruptedException {
+    static List<Path> resolve(List<String> coordinates, List<String> repositories, boolean offline)
+            throws IOException, InterruptedException {
         for (String coordinate : coordinates) {
             if (!COORDINATES.matcher(coordinate).matches()) {
                 throw new IllegalArgumentException("Invalid Maven coordinates " + coordinate
@@ -47,8 +49,12 @@ final class MavenResolver {
             Files.writeString(pom, pom(coordinates, repositories), StandardCharsets.UTF_8);
             Path classpathFile = work.resolve("classpath.txt");
             Path log = work.resolve("mvn.log");
-            List<String> command = List.of(mavenExecutable(), "-B", "-f", pom.toString(),
-                    DEPENDENCY_PLUGIN + ":build-classpath", "-Dmdep.outputFile=" + classpathFile, "-Dmdep.includeScope=runtime");
+            List<String> command = new ArrayList<>(List.of(mavenExecutable(), "-B", "-f", pom.toString(),
+                    DEPENDENCY_PLUGIN + ":build-classpath", "-Dmdep.outputFile=" + classpathFile, "-Dmdep.includeScope=runtime"));
+            if (offline) {
+                // Maven Resolver's offline switch exempts the protocols listed here.
+                command.addAll(List.of("-o", "-Daether.offline.protocols=file"));
+            }
             LOG.info("Resolving {} with {}", coordinates, command);
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

@@ -7,7 +7,7 @@ import org.dflib.jjava.jupyter.messages.ContentType;
 import org.dflib.jjava.jupyter.messages.publish.PublishStream;
 
 /**
- * What the running cell's output goes to: the reply environment of its {@code execute_request}
+ * Destination of the running cell's output: the reply environment of its {@code execute_request}
  * and the {@code System.out}/{@code System.err} replacements that publish stream messages.
  * Output made outside a cell (by a background thread after its cell ended) goes to the most
  * recent cell.

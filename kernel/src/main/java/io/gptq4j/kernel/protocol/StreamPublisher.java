@@ -83,12 +83,23 @@ public final class StreamPublisher extends OutputStream {
         publish.accept(text);
     }
 
+    /** Number of bytes of the UTF-8 sequence that starts with lead byte {@code b}. */
+    private static int utf8SequenceLength(int b) {
+        if (b >= 0xF0) {
+            return 4;
+        }
+        if (b >= 0xE0) {
+            return 3;
+        }
+        return b >= 0xC0 ? 2 : 1;
+    }
+
     /** Length of the buffer prefix that does not end inside a multi-byte UTF-8 sequence. */
     private int completeUtf8Length() {
         for (int back = 1; back <= Math.min(3, size); back++) {
             int b = buffer[size - back] & 0xFF;
             if ((b & 0xC0) != 0x80) {
-                int sequenceLength = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+                int sequenceLength = utf8SequenceLength(b);
                 return sequenceLength > back ? size - back : size;
             }
         }
