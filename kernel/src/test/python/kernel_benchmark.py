@@ -20,10 +20,11 @@ from jupyter_client import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 
 
-def wait_reply(client, msg_id, timeout=120):
+def wait_reply(client, msg_id, timeout=120, channel="shell"):
     deadline = time.time() + timeout
+    get = client.get_control_msg if channel == "control" else client.get_shell_msg
     while True:
-        reply = client.get_shell_msg(timeout=max(0.01, deadline - time.time()))
+        reply = get(timeout=max(0.01, deadline - time.time()))
         if reply["parent_header"].get("msg_id") == msg_id:
             return reply
 
@@ -50,7 +51,8 @@ def measure(argv_for, code, starts, round_trips, warmup):
                     sent = time.perf_counter()
                     wait_reply(client, client.execute(code, store_history=False))
                     trips.append(time.perf_counter() - sent)
-            wait_reply(client, client.shutdown())
+            # jupyter_client 7 sends shutdown_request on the control channel.
+            wait_reply(client, client.shutdown(), channel="control")
             process.wait(timeout=30)
         finally:
             if process.poll() is None:

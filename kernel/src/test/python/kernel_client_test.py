@@ -83,6 +83,21 @@ class ExecuteTest(unittest.TestCase):
         reply, messages = self.kernel.execute("greeting.length()")
         self.assertEqual("5", outputs(messages, "execute_result")[0]["data"]["text/plain"])
 
+    def test_rerun_cells_see_current_definitions(self):
+        self.kernel.execute("int counter = 0;")
+        for expected in ("1", "2", "3"):
+            reply, messages = self.kernel.execute("++counter")
+            self.assertEqual(expected, outputs(messages, "execute_result")[0]["data"]["text/plain"])
+        for body in ("first", "second"):
+            self.kernel.execute(f'String label() {{ return "{body}"; }}')
+            reply, messages = self.kernel.execute("label()")
+            self.assertEqual(body, outputs(messages, "execute_result")[0]["data"]["text/plain"])
+        self.kernel.execute("int zero = 0;")
+        for attempt in range(2):
+            reply, messages = self.kernel.execute("5 / zero")
+            self.assertEqual("java.lang.ArithmeticException", reply["ename"], attempt)
+            self.assertIn("/ by zero", outputs(messages, "error")[0]["traceback"][0])
+
     def test_stdout_and_stderr(self):
         reply, messages = self.kernel.execute('System.out.println("to out");\nSystem.err.println("to err");')
         self.assertEqual("ok", reply["status"])

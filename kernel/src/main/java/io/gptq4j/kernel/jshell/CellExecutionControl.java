@@ -25,11 +25,13 @@ public final class CellExecutionControl extends DirectExecutionControl {
     private boolean stopRequested;
 
     private volatile Object lastValue;
+    private volatile String lastInvokedClass;
     private volatile boolean lastStopped;
 
     /** Clears the stashed result before a new snippet runs. */
     void resetLastResult() {
         lastValue = null;
+        lastInvokedClass = null;
         lastStopped = false;
     }
 
@@ -38,9 +40,21 @@ public final class CellExecutionControl extends DirectExecutionControl {
         return lastValue;
     }
 
+    /** Returns the wrapper class JShell generated for the last snippet, e.g. {@code REPL.$JShell$12}. */
+    String lastInvokedClass() {
+        return lastInvokedClass;
+    }
+
     /** Returns whether the last snippet ended because of {@link #stop()}. */
     boolean lastStopped() {
         return lastStopped;
+    }
+
+    @Override
+    public String invoke(String className, String methodName)
+            throws RunException, EngineTerminationException, InternalException {
+        lastInvokedClass = className;
+        return super.invoke(className, methodName);
     }
 
     @Override

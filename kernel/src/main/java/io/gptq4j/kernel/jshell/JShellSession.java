@@ -2,6 +2,7 @@ package io.gptq4j.kernel.jshell;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +39,18 @@ public final class JShellSession implements AutoCloseable {
     private final CellExecutionControl control;
     private final SourceCodeAnalysis analysis;
     private final JavadocLookup javadoc;
+    /**
+     * Expression and statement snippets JShell compiled, by source text. Evaluating the same source
+     * again re-runs the compiled wrapper instead of compiling it again (the compiler dominates the
+     * cost of a small cell). Any declaration, import or class path change clears it, because old
+     * wrappers keep referring to the definitions they were compiled against.
+     */
+    private final Map<String, CompiledSnippet> compiled = new HashMap<>();
+    private static final int MAX_COMPILED = 1000;
+
+    /** A compiled snippet: its JShell wrapper class and whether it yields a cell value. */
+    private record CompiledSnippet(String wrapperClass, boolean hasValue) {
+    }
 
     private JShellSession(JShell shell, CellExecutionControl control) {
         this.shell = shell;
@@ -83,6 +96,7 @@ public final class JShellSession implements AutoCloseable {
 
     /** Adds a jar or class folder to what cells can compile against and load. */
     public void addToClasspath(String path) {
+        compiled.clear();
         shell.addToClasspath(path);
     }
 
@@ -115,6 +129,10 @@ public final class JShellSession implements AutoCloseable {
     }
 
     private CellValue evalSnippet(String source) throws CellFailure {
+        CompiledSnippet cached = compiled.get(source);
+        if (cached != null) {
+            return rerun(cached);
+        }
         control.resetLastResult();
         List<SnippetEvent> events = shell.eval(source);
         if (control.lastStopped()) {
@@ -125,6 +143,10 @@ public final class JShellSession implements AutoCloseable {
             return CellValue.NONE;
         }
         Snippet snippet = main.snippet();
+        boolean rerunnable = isRerunnable(snippet);
+        if (!rerunnable) {
+            compiled.clear();
+        }
         if (main.status() == Snippet.Status.REJECTED) {
             throw compileFailure(snippet);
         }
@@ -134,7 +156,37 @@ public final class JShellSession implements AutoCloseable {
         if (main.status() == Snippet.Status.RECOVERABLE_DEFINED || main.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
             warnUnresolved(snippet);
         }
-        return isValueSnippet(snippet) ? CellValue.of(control.lastValue()) : CellValue.NONE;
+        boolean hasValue = isValueSnippet(snippet);
+        if (rerunnable && main.status() == Snippet.Status.VALID && control.lastInvokedClass() != null) {
+            if (compiled.size() >= MAX_COMPILED) {
+                compiled.clear();
+            }
+            compiled.put(source, new CompiledSnippet(control.lastInvokedClass(), hasValue));
+        }
+        return hasValue ? CellValue.of(control.lastValue()) : CellValue.NONE;
+    }
+
+    private static boolean isRerunnable(Snippet snippet) {
+        return snippet.kind() == Snippet.Kind.EXPRESSION
+                || snippet.kind() == Snippet.Kind.STATEMENT
+                || snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND;
+    }
+
+    private CellValue rerun(CompiledSnippet snippet) throws CellFailure {
+        control.resetLastResult();
+        try {
+            control.invoke(snippet.wrapperClass(), "do_it$");
+        } catch (ExecutionControl.StoppedException e) {
+            throw interruptedFailure();
+        } catch (ExecutionControl.UserException e) {
+            throw new CellFailure(e.causeExceptionClass(), e.getMessage() == null ? "" : e.getMessage(),
+                    StackTraces.format(e));
+        } catch (ExecutionControl.ExecutionControlException e) {
+            compiled.clear();
+            String message = "re-running the compiled snippet failed: " + e.getMessage();
+            throw new CellFailure(e.getClass().getSimpleName(), message, List.of(message));
+        }
+        return snippet.hasValue() ? CellValue.of(control.lastValue()) : CellValue.NONE;
     }
 
     /** Creates the error reported for a cell stopped by an interrupt request. */

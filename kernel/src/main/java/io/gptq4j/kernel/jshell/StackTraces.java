@@ -6,14 +6,18 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import jdk.jshell.EvalException;
+import jdk.jshell.spi.ExecutionControl;
 
 /**
  * Formats an exception thrown by cell code as a Java stack trace. JShell has already mapped the
  * frames of snippet code to snippet lines (an empty class name and the file name {@code #12} for
  * snippet 12) and cut the frames below the snippet; those frames are printed as
- * {@code at method (#12:3)}, others as usual.
+ * {@code at method (#12:3)}, others as usual. Frames of a snippet re-run without JShell
+ * ({@link JShellSession}) still carry generated class names and are shown without a line.
  */
 final class StackTraces {
+
+    private static final String SNIPPET_CLASS_PREFIX = "REPL.$JShell$";
 
     private StackTraces() {
     }
@@ -38,7 +42,12 @@ final class StackTraces {
 
     /** {@code java.lang.ArithmeticException: / by zero}, with the user's class name, not JShell's wrapper. */
     static String headline(Throwable error) {
-        String name = error instanceof EvalException eval ? eval.getExceptionClassName() : error.getClass().getName();
+        String name = error.getClass().getName();
+        if (error instanceof EvalException eval) {
+            name = eval.getExceptionClassName();
+        } else if (error instanceof ExecutionControl.UserException user) {
+            name = user.causeExceptionClass();
+        }
         return error.getMessage() == null ? name : name + ": " + error.getMessage();
     }
 
@@ -51,7 +60,14 @@ final class StackTraces {
     }
 
     private static String describe(StackTraceElement frame) {
-        if (!frame.getClassName().isEmpty()) {
+        String cls = frame.getClassName();
+        if (cls.startsWith(SNIPPET_CLASS_PREFIX)) {
+            // A frame JShell did not translate (a re-run snippet): its line is in generated code, so omit it.
+            String snippetId = cls.substring(SNIPPET_CLASS_PREFIX.length()).split("\\$")[0];
+            String method = frame.getMethodName().equals("do_it$") ? "" : frame.getMethodName() + " ";
+            return method + "(#" + snippetId + ")";
+        }
+        if (!cls.isEmpty()) {
             return frame.toString();
         }
         String method = frame.getMethodName().isEmpty() ? "" : frame.getMethodName() + " ";
