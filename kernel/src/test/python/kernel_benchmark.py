@@ -3,7 +3,9 @@
 Start: from launching the kernel process to receiving the first kernel_info_reply (the request is
 sent right after launch; ZMQ queues it until the kernel binds). First cell: from launch to the
 execute_reply of `1`, which for gptq4j includes starting JShell. Round trip: median time from
-sending `execute_request` for a trivial expression to its `execute_reply`, after warm-up.
+sending `execute_request` for a trivial expression to its `execute_reply`, after warm-up: the same
+source each time (`1`, which gptq4j re-runs without compiling) and a new source each time
+(`1 + i`, compiled by JShell's javac on every request).
 
   /usr/bin/python3 kernel/src/test/python/kernel_benchmark.py --jar kernel/target/gptq4j-all.jar
 """
@@ -29,8 +31,8 @@ def wait_reply(client, msg_id, timeout=120, channel="shell"):
             return reply
 
 
-def measure(argv_for, code, starts, round_trips, warmup):
-    start_times, first_cell_times, trips = [], [], []
+def measure(argv_for, code, starts, round_trips, fresh_round_trips, warmup):
+    start_times, first_cell_times, trips, fresh_trips = [], [], [], []
     for run in range(starts):
         folder = tempfile.mkdtemp(prefix="kernel-bench-")
         connection_file, _ = write_connection_file(os.path.join(folder, "connection.json"))
@@ -51,6 +53,10 @@ def measure(argv_for, code, starts, round_trips, warmup):
                     sent = time.perf_counter()
                     wait_reply(client, client.execute(code, store_history=False))
                     trips.append(time.perf_counter() - sent)
+                for i in range(fresh_round_trips):
+                    sent = time.perf_counter()
+                    wait_reply(client, client.execute(f"1 + {i}", store_history=False))
+                    fresh_trips.append(time.perf_counter() - sent)
             # jupyter_client 7 sends shutdown_request on the control channel.
             wait_reply(client, client.shutdown(), channel="control")
             process.wait(timeout=30)
@@ -64,6 +70,7 @@ def measure(argv_for, code, starts, round_trips, warmup):
         "first_cell_median_s": statistics.median(first_cell_times),
         "execute_round_trip_median_ms": statistics.median(trips) * 1000,
         "execute_round_trip_p90_ms": sorted(trips)[int(0.9 * (len(trips) - 1))] * 1000,
+        "fresh_execute_round_trip_median_ms": statistics.median(fresh_trips) * 1000,
     }
 
 
@@ -74,6 +81,7 @@ def main():
     parser.add_argument("--jvm-option", action="append", default=[], help="extra JVM option for gptq4j, repeatable")
     parser.add_argument("--starts", type=int, default=5)
     parser.add_argument("--round-trips", type=int, default=200)
+    parser.add_argument("--fresh-round-trips", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=50)
     args = parser.parse_args()
     jar = os.path.abspath(args.jar)
@@ -82,11 +90,13 @@ def main():
                    "1"),
         "ipykernel": (lambda f: ["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", f], "1"),
     }
+    print("load average before:", os.getloadavg(), file=sys.stderr)
     results = {}
     for name, (argv_for, code) in kernels.items():
-        results[name] = measure(argv_for, code, args.starts, args.round_trips, args.warmup)
+        results[name] = measure(argv_for, code, args.starts, args.round_trips, args.fresh_round_trips,
+                                args.warmup)
         print(name, json.dumps(results[name]), flush=True)
-    print("load average before/after:", os.getloadavg(), file=sys.stderr)
+    print("load average after:", os.getloadavg(), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -59,7 +59,9 @@ def wait_until_quiet(pid, limit=0.1, timeout=TIMEOUT):
             raise AssertionError(f"kernel {pid} still busy after {timeout} s")
 
 
-class ExecuteTest(unittest.TestCase):
+class KernelTestCase(unittest.TestCase):
+    """Starts one kernel for all tests of a class."""
+
     @classmethod
     def setUpClass(cls):
         cls.kernel = Kernel()
@@ -68,6 +70,8 @@ class ExecuteTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.kernel.close()
 
+
+class ExecuteTest(KernelTestCase):
     def test_kernel_info(self):
         info = self.kernel.request(self.kernel.client.kernel_info)
         self.assertEqual("java", info["language_info"]["name"])
@@ -305,15 +309,8 @@ class ExecuteTest(unittest.TestCase):
         finally:
             shutil.rmtree(local_copy, ignore_errors=True)
 
-class InterruptTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.kernel = Kernel()
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.kernel.close()
-
+class InterruptTest(KernelTestCase):
     def interrupt_busy_cell(self, code):
         kernel = self.kernel
         wait_until_quiet(kernel.pid)
@@ -350,15 +347,7 @@ class InterruptTest(unittest.TestCase):
         self.assertEqual("error", reply["content"]["status"])
 
 
-class SecurityTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.kernel = Kernel()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.kernel.close()
-
+class SecurityTest(KernelTestCase):
     def raw_request(self, key, content=b"{}", corrupt_json=False):
         """Sends a kernel_info_request straight over ZMQ, signed with `key`."""
         info = self.kernel.manager.get_connection_info()

@@ -2,6 +2,7 @@ package io.gptq4j.kernel;
 
 import io.gptq4j.kernel.protocol.LoopGuard;
 import io.gptq4j.kernel.protocol.ParentWatcher;
+import io.gptq4j.kernel.protocol.PollingConnection;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ public final class KernelServer {
         }
         JupyterConnection connection;
         try {
-            connection = new JupyterConnection(properties);
+            connection = new PollingConnection(properties);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("Unsupported signature scheme " + properties.getSignatureScheme()
                     + " in " + connectionFile, e);
