@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
             io.gptq4j.engine.cli.BenchCommand.class,
             io.gptq4j.engine.cli.PplCommand.class,
             io.gptq4j.engine.cli.GenerateCommand.class,
+            KernelCommand.class,
+            RunCommand.class,
         })
 public final class Main {
 
