@@ -415,7 +415,8 @@ class CliTest(unittest.TestCase):
             with open(os.path.join(spec_dir, f"logo-{size}x{size}.png"), "rb") as f:
                 self.assertEqual((size, size), png_size_and_colors(f.read())[0])
         env = dict(os.environ, JUPYTER_PATH=os.path.join(prefix, "share", "jupyter"))
-        listing = subprocess.run(["/usr/bin/python3", "-m", "jupyter_client.kernelspecapp", "list"], env=env,
+        # Debian ships `jupyter kernelspec` in the jupyter-client package, which .ci/run installs.
+        listing = subprocess.run(["/usr/bin/jupyter", "kernelspec", "list"], env=env,
                                  capture_output=True, text=True, check=True, timeout=TIMEOUT).stdout
         self.assertIn("gptq4j-test", listing)
         self.assertIn("gptq4j-test", cli("kernel", "list", env=env).stdout)
