@@ -1,5 +1,6 @@
 package io.gptq4j.engine.forward;
 
+import io.gptq4j.engine.linalg.Blas;
 import io.gptq4j.engine.model.LlamaConfig;
 import java.util.Arrays;
 import java.util.stream.IntStream;
@@ -18,9 +19,53 @@ final class Attention {
      */
     static float[] causal(LlamaConfig config, float[] q, float[] k, float[] v, int tokens) {
         float[] out = new float[tokens * config.qDim()];
-        IntStream.range(0, config.nHeads()).parallel()
-                .forEach(head -> headOutput(config, q, k, v, tokens, head, out));
+        if ((long) tokens * tokens * config.headDim() >= Matmul.BLAS_THRESHOLD) {
+            for (int head = 0; head < config.nHeads(); head++) {
+                headOutputBlas(config, q, k, v, tokens, head, out);
+            }
+        } else {
+            IntStream.range(0, config.nHeads()).parallel()
+                    .forEach(head -> headOutput(config, q, k, v, tokens, head, out));
+        }
         return out;
+    }
+
+    /**
+     * Computes one head with two BLAS products, {@code S = scale · Q Kᵀ} and {@code out = P V},
+     * where P is the row softmax of S over s <= t and exactly 0 above the diagonal. The full
+     * [tokens × tokens] S costs twice the causal multiply-adds but runs at BLAS speed.
+     */
+    private static void headOutputBlas(LlamaConfig config, float[] q, float[] k, float[] v, int tokens,
+                                       int head, float[] out) {
+        int headDim = config.headDim();
+        int kvOffset = head / (config.nHeads() / config.nKvHeads()) * headDim;
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        float[] p = new float[tokens * tokens];
+        Blas blas = Blas.get();
+        blas.sgemm(false, true, tokens, tokens, headDim, scale, q, head * headDim, config.qDim(),
+                k, kvOffset, config.kvDim(), 0f, p, 0, tokens);
+        IntStream.range(0, tokens).parallel().forEach(t -> softmaxCausalRow(p, t * tokens, t + 1, tokens));
+        blas.sgemm(false, false, tokens, headDim, tokens, 1f, p, 0, tokens,
+                v, kvOffset, config.kvDim(), 0f, out, head * headDim, config.qDim());
+    }
+
+    /** Replaces row[0, length) by its softmax and zeroes row[length, width). */
+    private static void softmaxCausalRow(float[] m, int offset, int length, int width) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int s = 0; s < length; s++) {
+            max = Math.max(max, m[offset + s]);
+        }
+        float sum = 0f;
+        for (int s = 0; s < length; s++) {
+            float e = FastExp.exp(m[offset + s] - max);
+            m[offset + s] = e;
+            sum += e;
+        }
+        float inverseSum = 1f / sum;
+        for (int s = 0; s < length; s++) {
+            m[offset + s] *= inverseSum;
+        }
+        Arrays.fill(m, offset + length, offset + width, 0f);
     }
 
     private static void headOutput(LlamaConfig config, float[] q, float[] k, float[] v, int tokens,
