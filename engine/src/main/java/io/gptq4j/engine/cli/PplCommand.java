@@ -42,6 +42,7 @@ public final class PplCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        modelOptions.modelPath();
         Path textPath = text != null ? DefaultData.requireFile(text) : DefaultData.find(DefaultData.TEXT, "--text");
         LlamaModel model = modelOptions.load();
         int[] tokens = Perplexity.tokenize(model.tokenizer(), Perplexity.readText(textPath));

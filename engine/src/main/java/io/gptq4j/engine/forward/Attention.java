@@ -15,7 +15,8 @@ final class Attention {
 
     /**
      * Returns the concatenated head outputs [tokens × qDim] for rotated q [tokens × qDim] and
-     * k, v [tokens × kvDim]; row t attends to rows 0..t. Heads run in parallel.
+     * k, v [tokens × kvDim]; row t attends to rows 0..t. Small windows run heads in parallel
+     * in Java, large ones run each head through the BLAS.
      */
     static float[] causal(LlamaConfig config, float[] q, float[] k, float[] v, int tokens) {
         float[] out = new float[tokens * config.qDim()];

@@ -100,7 +100,7 @@ class LlamaForwardTest {
         int[] tokens = new java.util.Random(14).ints(512, 0, 16).toArray();
         assertTrue((long) tokens.length * tokens.length * config.headDim() >= Matmul.BLAS_THRESHOLD);
         // Float32 sums over 512 positions and 256 dimensions drift by up to ~2e-4 here, on either
-        // attention path; an indexing or masking error would be of order 1.
+        // attention path. An indexing or masking error would be of order 1.
         assertMatchesReference(TinyModels.random(config, 15, true), tokens, 5e-4);
     }
 
@@ -229,9 +229,9 @@ class LlamaForwardTest {
     }
 
     /**
-     * Returns the same network for the HALF_SPLIT layout: within each q and k head, output row 2i
-     * moves to i and row 2i+1 to i + headDim/2, so each rotated pair keeps its two values and
-     * every q·k dot product is unchanged.
+     * Returns the same network for the HALF_SPLIT layout. Within each q and k head, output row 2i
+     * moves to i and row 2i+1 to i + headDim/2. Each rotated pair keeps its two values, so every
+     * q·k dot product is unchanged.
      */
     private static LlamaModel toHalfSplit(LlamaModel model) {
         LlamaConfig c = model.config();
