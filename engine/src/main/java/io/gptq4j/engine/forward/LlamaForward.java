@@ -157,12 +157,12 @@ public final class LlamaForward {
         }
     }
 
-    private static void checkActivations(LlamaConfig config, float[] x, int tokens, String what) {
+    private static void checkActivations(LlamaConfig config, float[] x, int tokens, String label) {
         if (tokens <= 0) {
-            throw new IllegalArgumentException(what + ": token count must be positive, got " + tokens);
+            throw new IllegalArgumentException(label + ": token count must be positive, got " + tokens);
         }
         if (x.length != (long) tokens * config.dim()) {
-            throw new IllegalArgumentException(what + " has " + x.length + " elements, expected "
+            throw new IllegalArgumentException(label + " has " + x.length + " elements, expected "
                     + tokens + " x " + config.dim());
         }
     }
