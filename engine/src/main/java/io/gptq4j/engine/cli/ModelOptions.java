@@ -36,7 +36,11 @@ public final class ModelOptions {
      * @throws IllegalArgumentException when the model brings no tokenizer and none was given
      */
     LlamaModel load() throws IOException {
-        Path path = modelPath();
+        return load(modelPath());
+    }
+
+    /** Loads the model at a path already returned by {@link #modelPath()}, with the chosen tokenizer. */
+    LlamaModel load(Path path) throws IOException {
         LlamaModel loaded = tokenizer != null
                 ? ModelLoader.load(path, DefaultData.requireFile(tokenizer))
                 : ModelLoader.load(path);

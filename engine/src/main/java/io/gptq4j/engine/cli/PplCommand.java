@@ -42,8 +42,9 @@ public final class PplCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path modelPath = modelOptions.modelPath();
         Path textPath = text != null ? DefaultData.requireFile(text) : DefaultData.find(DefaultData.TEXT, "--text");
-        LlamaModel model = modelOptions.load();
+        LlamaModel model = modelOptions.load(modelPath);
         int[] tokens = Perplexity.tokenize(model.tokenizer(), Perplexity.readText(textPath));
         PerplexityResult result;
         try {

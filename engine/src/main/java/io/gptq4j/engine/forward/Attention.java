@@ -1,5 +1,6 @@
 package io.gptq4j.engine.forward;
 
+import io.gptq4j.engine.linalg.Blas;
 import io.gptq4j.engine.model.LlamaConfig;
 import java.util.Arrays;
 import java.util.stream.IntStream;
@@ -14,13 +15,58 @@ final class Attention {
 
     /**
      * Returns the concatenated head outputs [tokens × qDim] for rotated q [tokens × qDim] and
-     * k, v [tokens × kvDim]; row t attends to rows 0..t. Heads run in parallel.
+     * k, v [tokens × kvDim]; row t attends to rows 0..t. Small windows run heads in parallel
+     * in Java, large ones run each head through the BLAS.
      */
     static float[] causal(LlamaConfig config, float[] q, float[] k, float[] v, int tokens) {
         float[] out = new float[tokens * config.qDim()];
-        IntStream.range(0, config.nHeads()).parallel()
-                .forEach(head -> headOutput(config, q, k, v, tokens, head, out));
+        if ((long) tokens * tokens * config.headDim() >= Matmul.BLAS_THRESHOLD) {
+            for (int head = 0; head < config.nHeads(); head++) {
+                headOutputBlas(config, q, k, v, tokens, head, out);
+            }
+        } else {
+            IntStream.range(0, config.nHeads()).parallel()
+                    .forEach(head -> headOutput(config, q, k, v, tokens, head, out));
+        }
         return out;
+    }
+
+    /**
+     * Computes one head with two BLAS products, {@code S = scale · Q Kᵀ} and {@code out = P V},
+     * where P is the row softmax of S over s <= t and exactly 0 above the diagonal. The full
+     * [tokens × tokens] S costs twice the causal multiply-adds but runs at BLAS speed.
+     */
+    private static void headOutputBlas(LlamaConfig config, float[] q, float[] k, float[] v, int tokens,
+                                       int head, float[] out) {
+        int headDim = config.headDim();
+        int kvOffset = head / (config.nHeads() / config.nKvHeads()) * headDim;
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        float[] p = new float[tokens * tokens];
+        Blas blas = Blas.get();
+        blas.sgemm(false, true, tokens, tokens, headDim, scale, q, head * headDim, config.qDim(),
+                k, kvOffset, config.kvDim(), 0f, p, 0, tokens);
+        IntStream.range(0, tokens).parallel().forEach(t -> softmaxCausalRow(p, t * tokens, t + 1, tokens));
+        blas.sgemm(false, false, tokens, headDim, tokens, 1f, p, 0, tokens,
+                v, kvOffset, config.kvDim(), 0f, out, head * headDim, config.qDim());
+    }
+
+    /** Replaces row[0, length) by its softmax and zeroes row[length, width). */
+    private static void softmaxCausalRow(float[] m, int offset, int length, int width) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int s = 0; s < length; s++) {
+            max = Math.max(max, m[offset + s]);
+        }
+        float sum = 0f;
+        for (int s = 0; s < length; s++) {
+            float e = FastExp.exp(m[offset + s] - max);
+            m[offset + s] = e;
+            sum += e;
+        }
+        float inverseSum = 1f / sum;
+        for (int s = 0; s < length; s++) {
+            m[offset + s] *= inverseSum;
+        }
+        Arrays.fill(m, offset + length, offset + width, 0f);
     }
 
     private static void headOutput(LlamaConfig config, float[] q, float[] k, float[] v, int tokens,
@@ -39,14 +85,7 @@ final class Attention {
         for (int t = 0; t < tokens; t++) {
             int qOffset = t * qDim + head * headDim;
             int length = t + 1;
-            Arrays.fill(scores, 0, length, 0f);
-            for (int d = 0; d < headDim; d++) {
-                float qd = q[qOffset + d];
-                int row = d * tokens;
-                for (int s = 0; s < length; s++) {
-                    scores[s] += qd * keysT[row + s];
-                }
-            }
+            scores(q, qOffset, keysT, tokens, headDim, length, scores);
 
             float max = Float.NEGATIVE_INFINITY;
             for (int s = 0; s < length; s++) {
@@ -60,18 +99,86 @@ final class Attention {
                 sum += e;
             }
 
-            Arrays.fill(acc, 0f);
-            for (int s = 0; s < length; s++) {
-                float p = scores[s];
-                int row = s * headDim;
-                for (int d = 0; d < headDim; d++) {
-                    acc[d] += p * values[row + d];
-                }
-            }
+            weightedSum(scores, values, headDim, length, acc);
             float inverseSum = 1f / sum;
             for (int d = 0; d < headDim; d++) {
                 out[qOffset + d] = acc[d] * inverseSum;
             }
+        }
+    }
+
+    /**
+     * Sets scores[s] = q · k_s for s < length from keys transposed to [headDim × tokens], four
+     * head dimensions per pass so each pass is one vectorizable loop over s.
+     */
+    private static void scores(float[] q, int qOffset, float[] keysT, int tokens, int headDim, int length,
+                               float[] scores) {
+        Arrays.fill(scores, 0, length, 0f);
+        int d = 0;
+        for (; d + 4 <= headDim; d += 4) {
+            float q0 = q[qOffset + d];
+            float q1 = q[qOffset + d + 1];
+            float q2 = q[qOffset + d + 2];
+            float q3 = q[qOffset + d + 3];
+            int r0 = d * tokens;
+            int r1 = r0 + tokens;
+            int r2 = r1 + tokens;
+            int r3 = r2 + tokens;
+            for (int s = 0; s < length; s++) {
+                scores[s] += q0 * keysT[r0 + s] + q1 * keysT[r1 + s] + q2 * keysT[r2 + s] + q3 * keysT[r3 + s];
+            }
+        }
+        for (; d < headDim; d++) {
+            float qd = q[qOffset + d];
+            int row = d * tokens;
+            for (int s = 0; s < length; s++) {
+                scores[s] += qd * keysT[row + s];
+            }
+        }
+    }
+
+    /**
+     * Sets acc = Σ_{s < length} p[s] · values[s], values being [tokens × headDim]. Eight head
+     * dimensions at a time accumulate in locals, which stay in registers.
+     */
+    private static void weightedSum(float[] p, float[] values, int headDim, int length, float[] acc) {
+        int d = 0;
+        for (; d + 8 <= headDim; d += 8) {
+            float a0 = 0f;
+            float a1 = 0f;
+            float a2 = 0f;
+            float a3 = 0f;
+            float a4 = 0f;
+            float a5 = 0f;
+            float a6 = 0f;
+            float a7 = 0f;
+            for (int s = 0; s < length; s++) {
+                float ps = p[s];
+                int row = s * headDim + d;
+                a0 += ps * values[row];
+                a1 += ps * values[row + 1];
+                a2 += ps * values[row + 2];
+                a3 += ps * values[row + 3];
+                a4 += ps * values[row + 4];
+                a5 += ps * values[row + 5];
+                a6 += ps * values[row + 6];
+                a7 += ps * values[row + 7];
+            }
+            acc[d] = a0;
+            acc[d + 1] = a1;
+            acc[d + 2] = a2;
+            acc[d + 3] = a3;
+            acc[d + 4] = a4;
+            acc[d + 5] = a5;
+            acc[d + 6] = a6;
+            acc[d + 7] = a7;
+        }
+        for (; d < headDim; d++) {
+            float a = 0f;
+            for (int s = 0; s < length; s++) {
+                a += p[s] * values[s * headDim + d];
+            }
+            acc[d] = a;
         }
     }
 

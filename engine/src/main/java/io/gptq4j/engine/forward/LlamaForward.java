@@ -69,6 +69,16 @@ public final class LlamaForward {
         return logits(model, hidden(model, tokens), tokens.length);
     }
 
+    /**
+     * Returns whether every product of a window of {@code tokens} runs on the calling thread, so
+     * a caller with many windows gains by running windows in parallel.
+     */
+    public static boolean runsSingleThreaded(LlamaConfig config, int tokens) {
+        long widest = Math.max(Math.max(config.hiddenDim(), config.vocabSize()), Math.max(config.dim(), config.qDim()));
+        return (long) tokens * config.dim() * widest < Matmul.BLAS_THRESHOLD
+                && (long) tokens * config.hiddenDim() * config.dim() < Matmul.BLAS_THRESHOLD;
+    }
+
     private static float[] layer(LlamaModel model, int layerIndex, float[] x, int tokens, Rope rope,
                                  ModuleInputListener listener) {
         LlamaConfig config = model.config();
@@ -147,12 +157,12 @@ public final class LlamaForward {
         }
     }
 
-    private static void checkActivations(LlamaConfig config, float[] x, int tokens, String what) {
+    private static void checkActivations(LlamaConfig config, float[] x, int tokens, String label) {
         if (tokens <= 0) {
-            throw new IllegalArgumentException(what + ": token count must be positive, got " + tokens);
+            throw new IllegalArgumentException(label + ": token count must be positive, got " + tokens);
         }
         if (x.length != (long) tokens * config.dim()) {
-            throw new IllegalArgumentException(what + " has " + x.length + " elements, expected "
+            throw new IllegalArgumentException(label + " has " + x.length + " elements, expected "
                     + tokens + " x " + config.dim());
         }
     }

@@ -94,6 +94,17 @@ class LlamaForwardTest {
     }
 
     @Test
+    void logitsMatchReferenceOnBlasAttentionPath() {
+        // tokens² · headDim = 512² · 128 = 2^25 multiply-adds sends attention through the BLAS.
+        LlamaConfig config = TinyModels.config(256, 64, 1, 2, 1, 16, RopeLayout.HALF_SPLIT);
+        int[] tokens = new java.util.Random(14).ints(512, 0, 16).toArray();
+        assertTrue((long) tokens.length * tokens.length * config.headDim() >= Matmul.BLAS_THRESHOLD);
+        // Float32 sums over 512 positions and 256 dimensions drift by up to ~2e-4 here, on either
+        // attention path. An indexing or masking error would be of order 1.
+        assertMatchesReference(TinyModels.random(config, 15, true), tokens, 5e-4);
+    }
+
+    @Test
     void earlierPositionsIgnoreLaterTokens() {
         LlamaModel model = TinyModels.random(GQA, 21, false);
         int vocab = GQA.vocabSize();
@@ -202,21 +213,25 @@ class LlamaForwardTest {
     }
 
     private static void assertMatchesReference(LlamaModel model, int[] tokens) {
+        assertMatchesReference(model, tokens, 1e-4);
+    }
+
+    private static void assertMatchesReference(LlamaModel model, int[] tokens, double tolerance) {
         int vocab = model.config().vocabSize();
         float[] actual = LlamaForward.logits(model, tokens);
         double[][] expected = ReferenceForward.logits(model, tokens);
         assertEquals(tokens.length * vocab, actual.length);
         for (int t = 0; t < tokens.length; t++) {
             for (int i = 0; i < vocab; i++) {
-                assertEquals(expected[t][i], actual[t * vocab + i], 1e-4, "logit at position " + t + ", id " + i);
+                assertEquals(expected[t][i], actual[t * vocab + i], tolerance, "logit at position " + t + ", id " + i);
             }
         }
     }
 
     /**
-     * Returns the same network for the HALF_SPLIT layout: within each q and k head, output row 2i
-     * moves to i and row 2i+1 to i + headDim/2, so each rotated pair keeps its two values and
-     * every q·k dot product is unchanged.
+     * Returns the same network for the HALF_SPLIT layout. Within each q and k head, output row 2i
+     * moves to i and row 2i+1 to i + headDim/2. Each rotated pair keeps its two values, so every
+     * q·k dot product is unchanged.
      */
     private static LlamaModel toHalfSplit(LlamaModel model) {
         LlamaConfig c = model.config();
