@@ -1,0 +1,257 @@
+package io.gptq4j.engine.quant;
+
+import io.gptq4j.engine.forward.LlamaForward;
+import io.gptq4j.engine.model.LlamaLayer;
+import io.gptq4j.engine.model.LlamaModel;
+import io.gptq4j.engine.model.ModuleName;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * AutoGPTQ's model-level loop for LLaMA with {@code true_sequential}: layer by layer, subset by
+ * subset in {@link ModuleName#trueSequentialOrder()}, the layer runs on every calibration window
+ * with its current weights, the common input of the subset's modules builds one Hessian, GPTQ
+ * quantizes each module of the subset in order and its weight is replaced by the dequantized Q in
+ * float32. After the layer, the quantized layer is replayed on every window to produce the next
+ * layer's inputs.
+ *
+ * <p>The model is changed in place. A layer is all-or-nothing: when quantizing it fails or the
+ * thread is interrupted, every module of that layer gets its original weight array back before the
+ * exception leaves, so the layers before it are quantized and the rest are original. Peak memory is
+ * the model plus two sets of one layer's activations (its inputs and its replayed outputs) and the
+ * quantized tensors of the current layer.
+ *
+ * <p>Callers run the whole loop with {@link #run}, or drive it layer by layer with {@link #embed},
+ * {@link #forwardLayer} and {@link #quantizeLayer}, keeping the {@link LayerInputs} to resume.
+ */
+public final class SequentialQuantizer {
+    private static final Logger LOG = LoggerFactory.getLogger(SequentialQuantizer.class);
+
+    private final LlamaModel model;
+    private final SequentialOptions options;
+    private final int lastLayer;
+    private final int total;
+    private int finished;
+
+    public SequentialQuantizer(LlamaModel model, SequentialOptions options) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.options = Objects.requireNonNull(options, "options");
+        this.lastLayer = options.lastLayer(model.config().nLayers());
+        this.total = countModules();
+    }
+
+    /**
+     * Quantizes the selected layers. GPTQ needs calibration windows; RTN ignores them (pass null).
+     *
+     * @throws QuantizationInterruptedException when the thread is interrupted; see the class notes
+     */
+    public QuantizationRun run(CalibrationWindows calibration) {
+        long start = System.nanoTime();
+        List<ModuleResult> results = new ArrayList<>();
+        try {
+            if (options.method() == SequentialOptions.Method.RTN) {
+                for (int layer = options.firstLayer(); layer <= lastLayer; layer++) {
+                    results.addAll(quantizeLayerRtn(layer));
+                }
+                return new QuantizationRun(results, null, seconds(start));
+            }
+            Objects.requireNonNull(calibration, "GPTQ needs calibration windows");
+            LayerInputs inputs = embed(calibration);
+            while (inputs.layer() < options.firstLayer()) {
+                inputs = forwardLayer(inputs);
+            }
+            for (int layer = options.firstLayer(); layer <= lastLayer; layer++) {
+                LayerStep step = quantizeLayer(inputs);
+                results.addAll(step.modules());
+                inputs = step.next();
+            }
+            LOG.info("quantized {} modules of layers {}-{} in {} s", results.size(), options.firstLayer(), lastLayer,
+                    seconds(start));
+            return new QuantizationRun(results, inputs, seconds(start));
+        } catch (QuantizationInterruptedException e) {
+            throw new QuantizationInterruptedException(e.layer(), results);
+        }
+    }
+
+    /** Returns the embeddings of every window: the inputs of layer 0. */
+    public LayerInputs embed(CalibrationWindows calibration) {
+        float[][] hidden = new float[calibration.nsamples()][];
+        for (int s = 0; s < hidden.length; s++) {
+            hidden[s] = LlamaForward.embed(model, calibration.window(s));
+        }
+        return new LayerInputs(0, calibration.seqlen(), model.config().dim(), hidden);
+    }
+
+    /** Runs layer {@code inputs.layer()} as it is now on every window and returns the next layer's inputs. */
+    public LayerInputs forwardLayer(LayerInputs inputs) {
+        int layer = inputs.layer();
+        checkLayer(layer);
+        float[][] next = new float[inputs.nsamples()][];
+        for (int s = 0; s < next.length; s++) {
+            checkInterrupt(layer);
+            next[s] = LlamaForward.layer(model, layer, inputs.window(s), inputs.seqlen(), null);
+        }
+        return new LayerInputs(layer + 1, inputs.seqlen(), inputs.dim(), next);
+    }
+
+    /**
+     * Quantizes layer {@code inputs.layer()} with GPTQ and returns its module results and the next
+     * layer's inputs.
+     *
+     * @throws QuantizationInterruptedException when interrupted; the layer has its original weights
+     */
+    public LayerStep quantizeLayer(LayerInputs inputs) {
+        int layer = inputs.layer();
+        checkLayer(layer);
+        LayerTransaction tx = new LayerTransaction(model.layers().get(layer));
+        try {
+            Map<ModuleName, QuantConfig> configs = selectedConfigs(layer);
+            for (List<ModuleName> subset : ModuleName.trueSequentialOrder()) {
+                List<ModuleName> selected = subset.stream().filter(configs::containsKey).toList();
+                if (selected.isEmpty()) {
+                    continue;
+                }
+                Hessian hessian = collectHessian(inputs, subset);
+                for (ModuleName module : selected) {
+                    checkInterrupt(layer);
+                    tx.apply(module, ModuleQuantizer.gptq(layer, module, tx.linear(module), hessian,
+                            configs.get(module)));
+                    reportProgress(tx);
+                }
+            }
+            LayerInputs next = forwardLayer(inputs);
+            commit(tx);
+            return new LayerStep(layer, tx.results(), next);
+        } catch (RuntimeException | Error e) {
+            rollback(tx);
+            throw e;
+        }
+    }
+
+    /**
+     * Quantizes one layer with round-to-nearest; needs no calibration.
+     *
+     * @throws QuantizationInterruptedException when interrupted; the layer has its original weights
+     */
+    public List<ModuleResult> quantizeLayerRtn(int layer) {
+        checkLayer(layer);
+        LayerTransaction tx = new LayerTransaction(model.layers().get(layer));
+        try {
+            Map<ModuleName, QuantConfig> configs = selectedConfigs(layer);
+            for (Map.Entry<ModuleName, QuantConfig> e : configs.entrySet()) {
+                checkInterrupt(layer);
+                tx.apply(e.getKey(), ModuleQuantizer.rtn(layer, e.getKey(), tx.linear(e.getKey()), e.getValue()));
+                reportProgress(tx);
+            }
+            commit(tx);
+            return tx.results();
+        } catch (RuntimeException | Error e) {
+            rollback(tx);
+            throw e;
+        }
+    }
+
+    /** Number of modules the configured run quantizes, skipped ones excluded. */
+    public int countModules() {
+        int n = 0;
+        for (int layer = options.firstLayer(); layer <= lastLayer; layer++) {
+            for (ModuleName module : ModuleName.values()) {
+                if (options.configs().configFor(layer, module) != null) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Runs the layer with its current weights on every window and accumulates the input that all
+     * modules of the subset read into one Hessian. Each pass stops as soon as that input is seen.
+     */
+    Hessian collectHessian(LayerInputs inputs, List<ModuleName> subset) {
+        int layer = inputs.layer();
+        ModuleName reader = subset.get(0);
+        String label = "layer " + layer + " input of "
+                + subset.stream().map(ModuleName::hfName).collect(Collectors.joining(", "));
+        Hessian hessian = new Hessian(label, model.layers().get(layer).module(reader).inFeatures());
+        for (int s = 0; s < inputs.nsamples(); s++) {
+            checkInterrupt(layer);
+            try {
+                LlamaForward.layer(model, layer, inputs.window(s), inputs.seqlen(), (l, module, x, tokens) -> {
+                    if (module == reader) {
+                        hessian.add(x, tokens);
+                        throw InputCaptured.INSTANCE;
+                    }
+                });
+            } catch (InputCaptured expected) {
+                // The rest of the layer is not needed for this subset.
+            }
+        }
+        return hessian;
+    }
+
+    /** Returns the configured modules of a layer in true-sequential order. */
+    private Map<ModuleName, QuantConfig> selectedConfigs(int layer) {
+        Map<ModuleName, QuantConfig> configs = new LinkedHashMap<>();
+        for (List<ModuleName> subset : ModuleName.trueSequentialOrder()) {
+            for (ModuleName module : subset) {
+                QuantConfig config = options.configs().configFor(layer, module);
+                if (config == null) {
+                    LOG.info("{}: skipped by configuration", ModuleQuantizer.fullName(layer, module));
+                } else {
+                    configs.put(module, config);
+                }
+            }
+        }
+        return configs;
+    }
+
+    private void reportProgress(LayerTransaction tx) {
+        List<ModuleResult> done = tx.results();
+        options.progress().onModule(done.get(done.size() - 1), finished + done.size(), total);
+    }
+
+    private void commit(LayerTransaction tx) {
+        finished += tx.results().size();
+        options.layerListener().onLayerQuantized(tx.layer(), tx.results(), tx.quantized());
+    }
+
+    private static void rollback(LayerTransaction tx) {
+        tx.restore();
+        LOG.warn("layer {}: quantization stopped; all its modules have their original weights back", tx.layer());
+    }
+
+    private void checkLayer(int layer) {
+        int n = model.config().nLayers();
+        if (layer < 0 || layer >= n) {
+            throw new IllegalArgumentException("layer " + layer + " does not exist; the model has " + n + " layers");
+        }
+    }
+
+    /** Throws when the thread was interrupted; the interrupt flag stays set for the caller. */
+    private static void checkInterrupt(int layer) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new QuantizationInterruptedException(layer, List.of());
+        }
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /** Stops a forward pass once the wanted module input has been accumulated; carries no stack trace. */
+    private static final class InputCaptured extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final InputCaptured INSTANCE = new InputCaptured();
+
+        private InputCaptured() {
+            super("module input captured", null, false, false);
+        }
+    }
+}
