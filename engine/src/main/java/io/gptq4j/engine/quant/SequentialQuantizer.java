@@ -1,5 +1,6 @@
 package io.gptq4j.engine.quant;
 
+import io.gptq4j.engine.forward.LayerStages;
 import io.gptq4j.engine.forward.LlamaForward;
 import io.gptq4j.engine.model.LlamaLayer;
 import io.gptq4j.engine.model.LlamaModel;
@@ -112,12 +113,14 @@ public final class SequentialQuantizer {
         LayerTransaction tx = new LayerTransaction(model.layers().get(layer));
         try {
             Map<ModuleName, QuantConfig> configs = selectedConfigs(layer);
-            for (List<ModuleName> subset : ModuleName.trueSequentialOrder()) {
-                List<ModuleName> selected = subset.stream().filter(configs::containsKey).toList();
-                if (selected.isEmpty()) {
-                    continue;
-                }
-                Hessian hessian = collectHessian(inputs, subset);
+            LayerStages[] stages = new LayerStages[inputs.nsamples()];
+            for (int s = 0; s < stages.length; s++) {
+                stages[s] = new LayerStages(model, layer, inputs.window(s), inputs.seqlen());
+            }
+            List<List<ModuleName>> order = ModuleName.trueSequentialOrder();
+            for (int stage = 0; stage < order.size(); stage++) {
+                List<ModuleName> selected = order.get(stage).stream().filter(configs::containsKey).toList();
+                Hessian hessian = collectHessian(stages, stage, inputs, order.get(stage), !selected.isEmpty());
                 for (ModuleName module : selected) {
                     checkInterrupt(layer);
                     tx.apply(module, ModuleQuantizer.gptq(layer, module, tx.linear(module), hessian,
@@ -125,9 +128,14 @@ public final class SequentialQuantizer {
                     reportProgress(tx);
                 }
             }
-            LayerInputs next = forwardLayer(inputs);
+            float[][] next = new float[stages.length][];
+            for (int s = 0; s < stages.length; s++) {
+                checkInterrupt(layer);
+                next[s] = stages[s].output();
+                stages[s] = null;
+            }
             commit(tx);
-            return new LayerStep(layer, tx.results(), next);
+            return new LayerStep(layer, tx.results(), new LayerInputs(layer + 1, inputs.seqlen(), inputs.dim(), next));
         } catch (RuntimeException | Error e) {
             rollback(tx);
             throw e;
@@ -171,29 +179,32 @@ public final class SequentialQuantizer {
     }
 
     /**
-     * Runs the layer with its current weights on every window and accumulates the input that all
-     * modules of the subset read into one Hessian. Each pass stops as soon as that input is seen.
+     * Runs one stage of the layer on every window with the current weights, so that its output is
+     * the common input of the subset's modules, and accumulates that input into one Hessian.
+     * Returns null without accumulating when no module of the subset is selected.
      */
-    Hessian collectHessian(LayerInputs inputs, List<ModuleName> subset) {
+    private Hessian collectHessian(LayerStages[] stages, int stage, LayerInputs inputs, List<ModuleName> subset,
+                                   boolean accumulate) {
         int layer = inputs.layer();
-        ModuleName reader = subset.get(0);
-        String label = "layer " + layer + " input of "
-                + subset.stream().map(ModuleName::hfName).collect(Collectors.joining(", "));
-        Hessian hessian = new Hessian(label, model.layers().get(layer).module(reader).inFeatures());
-        for (int s = 0; s < inputs.nsamples(); s++) {
+        int cols = model.layers().get(layer).module(subset.get(0)).inFeatures();
+        Hessian hessian = accumulate ? new Hessian(hessianLabel(layer, subset), cols) : null;
+        for (int s = 0; s < stages.length; s++) {
             checkInterrupt(layer);
-            try {
-                LlamaForward.layer(model, layer, inputs.window(s), inputs.seqlen(), (l, module, x, tokens) -> {
-                    if (module == reader) {
-                        hessian.add(x, tokens);
-                        throw InputCaptured.INSTANCE;
-                    }
-                });
-            } catch (InputCaptured expected) {
-                // The rest of the layer is not needed for this subset.
+            float[] input = switch (stage) {
+                case 0 -> stages[s].attentionInput();
+                case 1 -> stages[s].attentionOutput();
+                case 2 -> stages[s].mlpInput();
+                default -> stages[s].downInput();
+            };
+            if (hessian != null) {
+                hessian.add(input, inputs.seqlen());
             }
         }
         return hessian;
+    }
+
+    private static String hessianLabel(int layer, List<ModuleName> subset) {
+        return "layer " + layer + " input of " + subset.stream().map(ModuleName::hfName).collect(Collectors.joining(", "));
     }
 
     /** Returns the configured modules of a layer in true-sequential order. */
@@ -243,15 +254,5 @@ public final class SequentialQuantizer {
 
     private static double seconds(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e9;
-    }
-
-    /** Stops a forward pass once the wanted module input has been accumulated; carries no stack trace. */
-    private static final class InputCaptured extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        static final InputCaptured INSTANCE = new InputCaptured();
-
-        private InputCaptured() {
-            super("module input captured", null, false, false);
-        }
     }
 }
