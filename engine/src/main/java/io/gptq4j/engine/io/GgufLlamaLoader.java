@@ -106,7 +106,7 @@ public final class GgufLlamaLoader {
     }
 
     /** Returns {out, in} of a module's weight for this config. */
-    static int[] outIn(LlamaConfig c, ModuleName m) {
+    public static int[] outIn(LlamaConfig c, ModuleName m) {
         return switch (m) {
             case Q_PROJ -> new int[] {c.qDim(), c.dim()};
             case K_PROJ, V_PROJ -> new int[] {c.kvDim(), c.dim()};
