@@ -10,7 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,10 +96,8 @@ public final class SequentialQuantizer {
         int layer = inputs.layer();
         checkLayer(layer);
         float[][] next = new float[inputs.nsamples()][];
-        for (int s = 0; s < next.length; s++) {
-            checkInterrupt(layer);
-            next[s] = LlamaForward.layer(model, layer, inputs.window(s), inputs.seqlen(), null);
-        }
+        forEachWindow(layer, next.length,
+                s -> next[s] = LlamaForward.layer(model, layer, inputs.window(s), inputs.seqlen(), null));
         return new LayerInputs(layer + 1, inputs.seqlen(), inputs.dim(), next);
     }
 
@@ -129,11 +129,7 @@ public final class SequentialQuantizer {
                 }
             }
             float[][] next = new float[stages.length][];
-            for (int s = 0; s < stages.length; s++) {
-                checkInterrupt(layer);
-                next[s] = stages[s].output();
-                stages[s] = null;
-            }
+            forEachWindow(layer, stages.length, s -> next[s] = stages[s].output());
             commit(tx);
             return new LayerStep(layer, tx.results(), new LayerInputs(layer + 1, inputs.seqlen(), inputs.dim(), next));
         } catch (RuntimeException | Error e) {
@@ -181,24 +177,27 @@ public final class SequentialQuantizer {
     /**
      * Runs one stage of the layer on every window with the current weights, so that its output is
      * the common input of the subset's modules, and accumulates that input into one Hessian.
-     * Returns null without accumulating when no module of the subset is selected.
+     * Windows run in parallel; the Hessian adds them in window order, so the result does not
+     * depend on scheduling. Returns null without accumulating when no module of the subset is
+     * selected.
      */
     private Hessian collectHessian(LayerStages[] stages, int stage, LayerInputs inputs, List<ModuleName> subset,
                                    boolean accumulate) {
         int layer = inputs.layer();
+        float[][] stageInputs = new float[stages.length][];
+        forEachWindow(layer, stages.length, s -> stageInputs[s] = switch (stage) {
+            case 0 -> stages[s].attentionInput();
+            case 1 -> stages[s].attentionOutput();
+            case 2 -> stages[s].mlpInput();
+            default -> stages[s].downInput();
+        });
+        if (!accumulate) {
+            return null;
+        }
         int cols = model.layers().get(layer).module(subset.get(0)).inFeatures();
-        Hessian hessian = accumulate ? new Hessian(hessianLabel(layer, subset), cols) : null;
-        for (int s = 0; s < stages.length; s++) {
-            checkInterrupt(layer);
-            float[] input = switch (stage) {
-                case 0 -> stages[s].attentionInput();
-                case 1 -> stages[s].attentionOutput();
-                case 2 -> stages[s].mlpInput();
-                default -> stages[s].downInput();
-            };
-            if (hessian != null) {
-                hessian.add(input, inputs.seqlen());
-            }
+        Hessian hessian = new Hessian(hessianLabel(layer, subset), cols);
+        for (float[] input : stageInputs) {
+            hessian.add(input, inputs.seqlen());
         }
         return hessian;
     }
@@ -243,6 +242,20 @@ public final class SequentialQuantizer {
         if (layer < 0 || layer >= n) {
             throw new IllegalArgumentException("layer " + layer + " does not exist; the model has " + n + " layers");
         }
+    }
+
+    /**
+     * Runs {@code body} for every window index in parallel; windows not yet started are skipped
+     * once the calling thread is interrupted, and the interrupt is then raised on the caller.
+     */
+    private static void forEachWindow(int layer, int windows, IntConsumer body) {
+        Thread caller = Thread.currentThread();
+        IntStream.range(0, windows).parallel().forEach(s -> {
+            if (!caller.isInterrupted()) {
+                body.accept(s);
+            }
+        });
+        checkInterrupt(layer);
     }
 
     /** Throws when the thread was interrupted; the interrupt flag stays set for the caller. */
