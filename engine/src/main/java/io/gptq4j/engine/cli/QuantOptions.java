@@ -32,13 +32,13 @@ public final class QuantOptions {
     double damp;
 
     @Option(names = "--damp-policy", defaultValue = "raise",
-            description = "When the damped Hessian is not positive definite: raise, increment (add 0.0025 until it works) or rtn (default: ${DEFAULT-VALUE}).")
+            description = "When the damped Hessian is not positive definite: raise, increment (add 0.0025 and retry until the Cholesky succeeds, below 1) or rtn (default: ${DEFAULT-VALUE}).")
     String dampPolicy;
 
     @Option(names = "--mse", description = "Search a shrunk grid minimising |q - w|^2.4 per row (norm 2.4, grid 100, max shrink 0.8).")
     boolean mse;
 
-    @Option(names = "--factorization", defaultValue = "autogptq",
+    @Option(names = "--factorization", defaultValue = "fast",
             description = "Inverse-Hessian factor: autogptq (Cholesky, inverse, Cholesky) or fast (one Cholesky and a triangular inverse) (default: ${DEFAULT-VALUE}).")
     String factorization;
 

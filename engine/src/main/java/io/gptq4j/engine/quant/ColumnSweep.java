@@ -34,8 +34,8 @@ final class ColumnSweep {
 
     /** Dequantized weights, cols x rows, processing order. */
     final float[] qt;
-    /** Codes, cols x rows, processing order. */
-    final int[] codes;
+    /** Codes as exact float integers, cols x rows, processing order. */
+    final float[] codes;
     /** (scale, zero) per group in creation order, ngroups x rows; row parameters when groupSize is -1. */
     final float[] scaleT;
     final float[] zeroT;
@@ -63,7 +63,7 @@ final class ColumnSweep {
         this.staticScale = staticScale;
         this.staticZero = staticZero;
         this.qt = new float[cols * rows];
-        this.codes = new int[cols * rows];
+        this.codes = new float[cols * rows];
         int ngroups = config.groupCount(cols);
         if (config.groupSize() == -1) {
             this.scaleT = rowScale;
@@ -123,10 +123,10 @@ final class ColumnSweep {
     }
 
     /**
-     * Columns whose lazy updates to the rest of the matrix are merged into one GEMM. Merging
-     * blocks changes only the summation order, not AutoGPTQ's semantics, as long as block
-     * boundaries stay at multiples of blockSize and no group straddles two super-blocks (groups
-     * read the global W); so the size is a multiple of both blockSize and groupSize. About
+     * Returns the number of columns whose lazy updates to the rest of the matrix are merged into
+     * one GEMM. Merging blocks changes only the summation order, not AutoGPTQ's semantics, while
+     * block boundaries stay at multiples of blockSize and no group straddles two super-blocks
+     * (groups read the global W). So the size is a multiple of both blockSize and groupSize. About
      * sqrt(cols * blockSize) balances the copies that a native BLAS makes of the trailing matrix
      * against the ones of the in-super-block updates.
      */
@@ -198,7 +198,7 @@ final class ColumnSweep {
                 float z = zero[paramBase + r];
                 float code = Grid.code(w, s, z, maxq);
                 float q = Grid.dequantize(code, s, z);
-                codes[out + r] = (int) code;
+                codes[out + r] = code;
                 qt[out + r] = q;
                 float diff = w - q;
                 columnSum += diff * diff / dd / 2f;

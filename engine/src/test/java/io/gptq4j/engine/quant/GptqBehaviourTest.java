@@ -36,6 +36,7 @@ class GptqBehaviourTest {
         assertEquals(2.4, c.mseNorm());
         assertEquals(100, c.mseGrid());
         assertEquals(0.8, c.mseMaxShrink());
+        assertEquals(Factorization.FAST, c.factorization());
         assertEquals(7, QuantConfig.bits(4).groupSize(32).build().groupCount(200));
     }
 
