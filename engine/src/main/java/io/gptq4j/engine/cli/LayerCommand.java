@@ -72,18 +72,18 @@ public final class LayerCommand implements Callable<Integer> {
         QuantResult r = Gptq.quantize(label, w, rows, cols, hessian, config);
 
         SafeTensorsWriter writer = new SafeTensorsWriter()
-                .putF32("Q", new long[] {rows, cols}, r.weight())
-                .putI32("qint", new long[] {rows, cols}, r.qint())
-                .putF32("scale", new long[] {rows, r.ngroups()}, r.scale())
-                .putF32("zero", new long[] {rows, r.ngroups()}, r.zero())
-                .putI32("g_idx", new long[] {cols}, r.gIdx());
+                .addF32("Q", r.weight(), rows, cols)
+                .addI32("qint", r.qint(), rows, cols)
+                .addF32("scale", r.scale(), rows, r.ngroups())
+                .addF32("zero", r.zero(), rows, r.ngroups())
+                .addI32("g_idx", r.gIdx(), cols);
         if (config.descAct()) {
-            writer.putI32("perm", new long[] {cols}, r.perm());
+            writer.addI32("perm", r.perm(), cols);
         }
-        writer.putMetadata("bits", Integer.toString(config.bits()))
-                .putMetadata("group_size", Integer.toString(config.groupSize()))
-                .putMetadata("sym", Boolean.toString(config.sym()))
-                .putMetadata("desc_act", Boolean.toString(config.descAct()))
+        writer.metadata("bits", Integer.toString(config.bits()))
+                .metadata("group_size", Integer.toString(config.groupSize()))
+                .metadata("sym", Boolean.toString(config.sym()))
+                .metadata("desc_act", Boolean.toString(config.descAct()))
                 .write(out);
         print(r);
         return 0;

@@ -17,7 +17,7 @@ import java.util.Map;
  * Collects tensors and writes them as one safetensors file: F32, F16 and I32 data in insertion
  * order, the JSON header padded with spaces to a multiple of 8 bytes so that the data starts
  * 8-byte aligned. The file is written atomically (temporary file, then rename). Arrays are
- * referenced, not copied, until {@link #write} runs.
+ * referenced, not copied, and must not change before {@link #write} runs.
  */
 public final class SafeTensorsWriter {
     private static final int CHUNK_BYTES = 1 << 20;
@@ -29,31 +29,31 @@ public final class SafeTensorsWriter {
     private final Map<String, String> metadata = new LinkedHashMap<>();
 
     /** Adds a float32 tensor. */
-    public SafeTensorsWriter putF32(String name, long[] shape, float[] data) {
-        return put(name, SafeTensors.DType.F32, shape, data, data.length);
+    public SafeTensorsWriter addF32(String name, float[] data, long... shape) {
+        return add(name, SafeTensors.DType.F32, shape, data, data.length);
     }
 
     /** Adds a tensor stored as binary16, converting each value with round-to-nearest-even. */
-    public SafeTensorsWriter putF16(String name, long[] shape, float[] data) {
+    public SafeTensorsWriter addF16(String name, float[] data, long... shape) {
         short[] bits = new short[data.length];
         for (int i = 0; i < data.length; i++) {
             bits[i] = Half.fromFloat(data[i]);
         }
-        return putF16Bits(name, shape, bits);
+        return addF16Bits(name, bits, shape);
     }
 
     /** Adds a binary16 tensor given as raw bits. */
-    public SafeTensorsWriter putF16Bits(String name, long[] shape, short[] bits) {
-        return put(name, SafeTensors.DType.F16, shape, bits, bits.length);
+    public SafeTensorsWriter addF16Bits(String name, short[] bits, long... shape) {
+        return add(name, SafeTensors.DType.F16, shape, bits, bits.length);
     }
 
     /** Adds an int32 tensor. */
-    public SafeTensorsWriter putI32(String name, long[] shape, int[] data) {
-        return put(name, SafeTensors.DType.I32, shape, data, data.length);
+    public SafeTensorsWriter addI32(String name, int[] data, long... shape) {
+        return add(name, SafeTensors.DType.I32, shape, data, data.length);
     }
 
     /** Adds a string entry to the header's {@code __metadata__}. */
-    public SafeTensorsWriter putMetadata(String key, String value) {
+    public SafeTensorsWriter metadata(String key, String value) {
         metadata.put(key, value);
         return this;
     }
@@ -63,7 +63,7 @@ public final class SafeTensorsWriter {
         return entries.keySet();
     }
 
-    private SafeTensorsWriter put(String name, SafeTensors.DType dtype, long[] shape, Object data, int length) {
+    private SafeTensorsWriter add(String name, SafeTensors.DType dtype, long[] shape, Object data, int length) {
         if (name.equals("__metadata__") || entries.containsKey(name)) {
             throw new IllegalArgumentException("tensor name '" + name + "' is reserved or already added");
         }

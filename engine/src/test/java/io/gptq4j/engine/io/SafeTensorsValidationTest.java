@@ -130,10 +130,10 @@ class SafeTensorsValidationTest {
     void writerOutputReadsBack() throws IOException {
         Path p = dir.resolve("w.safetensors");
         new SafeTensorsWriter()
-                .putMetadata("format", "pt")
-                .putF32("a", new long[] {2, 3}, new float[] {1, 2, 3, 4, 5, -6.5f})
-                .putF16("h", new long[] {3}, new float[] {1f, 65504f, 1f + 0x1p-11f})
-                .putI32("i", new long[] {1}, new int[] {-7})
+                .metadata("format", "pt")
+                .addF32("a", new float[] {1, 2, 3, 4, 5, -6.5f}, new long[] {2, 3})
+                .addF16("h", new float[] {1f, 65504f, 1f + 0x1p-11f}, new long[] {3})
+                .addI32("i", new int[] {-7}, new long[] {1})
                 .write(p);
         byte[] raw = Files.readAllBytes(p);
         long headerLength = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).getLong(0);

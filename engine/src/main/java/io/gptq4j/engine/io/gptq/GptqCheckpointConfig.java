@@ -95,7 +95,7 @@ public record GptqCheckpointConfig(int bits, int groupSize, boolean descAct, boo
         }
     }
 
-    /** The settings as the JSON object written to both {@code quantize_config.json} and {@code config.json}. */
+    /** Returns the settings as the JSON object written to both {@code quantize_config.json} and {@code config.json}. */
     public ObjectNode toJson() {
         ObjectNode n = new ObjectMapper().createObjectNode();
         n.put("bits", bits);

@@ -101,7 +101,7 @@ public final class GptqCheckpointWriter {
                 moduleOfWeight.put(layer.module(m).name() + ".weight", m);
             }
         }
-        SafeTensorsWriter out = new SafeTensorsWriter().putMetadata("format", "pt");
+        SafeTensorsWriter out = new SafeTensorsWriter().metadata("format", "pt");
         List<String> padded = new ArrayList<>();
         for (Map.Entry<String, HfExport.Tensor> e : HfExport.tensors(model).entrySet()) {
             String name = e.getKey();
@@ -112,7 +112,7 @@ public final class GptqCheckpointWriter {
                 putPacked(out, prefix, r, HfExport.halfSplitRows(model.config(), m), checkpoint, padded);
             } else {
                 // Biases of quantized modules too: AutoGPTQ's QuantLinear keeps its bias in float16.
-                out.putF16(name, e.getValue().shape(), e.getValue().data());
+                out.addF16(name, e.getValue().data(), e.getValue().shape());
             }
         }
         if (!padded.isEmpty()) {
@@ -143,9 +143,9 @@ public final class GptqCheckpointWriter {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("module " + prefix + ": " + e.getMessage(), e);
         }
-        out.putI32(prefix + ".qweight", new long[] {p.qweight().length / r.rows(), r.rows()}, p.qweight());
-        out.putI32(prefix + ".qzeros", new long[] {p.groupCount(), p.qzeros().length / p.groupCount()}, p.qzeros());
-        out.putF16Bits(prefix + ".scales", new long[] {p.groupCount(), r.rows()}, p.scales());
-        out.putI32(prefix + ".g_idx", new long[] {r.cols()}, p.gIdx());
+        out.addI32(prefix + ".qweight", p.qweight(), new long[] {p.qweight().length / r.rows(), r.rows()});
+        out.addI32(prefix + ".qzeros", p.qzeros(), new long[] {p.groupCount(), p.qzeros().length / p.groupCount()});
+        out.addF16Bits(prefix + ".scales", p.scales(), new long[] {p.groupCount(), r.rows()});
+        out.addI32(prefix + ".g_idx", p.gIdx(), new long[] {r.cols()});
     }
 }

@@ -9,7 +9,7 @@ public final class GptqModuleReader {
     private GptqModuleReader() {
     }
 
-    /** Whether the module under {@code prefix} (e.g. {@code model.layers.0.mlp.up_proj}) is stored quantized. */
+    /** Returns whether the module under {@code prefix} (e.g. {@code model.layers.0.mlp.up_proj}) is stored quantized. */
     public static boolean isQuantized(HfTensors tensors, String prefix) {
         return tensors.contains(prefix + ".qweight");
     }

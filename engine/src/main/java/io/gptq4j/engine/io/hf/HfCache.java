@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * The Hugging Face Hub cache layout shared with {@code huggingface_hub}: per repository
- * {@code models--OWNER--REPO/} holds {@code blobs/<etag>} (file contents, named by ETag),
+ * {@code models--OWNER--REPO/} contains {@code blobs/<etag>} (file contents, named by ETag),
  * {@code snapshots/<commit>/<path>} (relative symbolic links to the blobs) and
  * {@code refs/<revision>} (the commit a branch or tag pointed to when last resolved).
  */
@@ -25,7 +25,7 @@ public final class HfCache {
     }
 
     /**
-     * The cache folder from the environment: {@code HF_HUB_CACHE}, else {@code HF_HOME/hub}, else
+     * Returns the cache folder from the environment: {@code HF_HUB_CACHE}, else {@code HF_HOME/hub}, else
      * {@code ~/.cache/huggingface/hub}, the order {@code huggingface_hub} uses.
      */
     public static HfCache fromEnvironment(Map<String, String> env) {
@@ -60,7 +60,7 @@ public final class HfCache {
         return repoDir(loc).resolve("snapshots").resolve(commit).resolve(loc.path());
     }
 
-    /** The commit a revision resolves to from the cache alone: the revision itself if it is a commit hash, else {@code refs/<revision>}. */
+    /** Returns the commit a revision resolves to from the cache alone: the revision itself if it is a commit hash, else {@code refs/<revision>}. */
     Optional<String> cachedCommit(HfHubLocation loc) throws IOException {
         if (COMMIT.matcher(loc.revision()).matches()) {
             return Optional.of(loc.revision());
@@ -73,7 +73,7 @@ public final class HfCache {
         return COMMIT.matcher(commit).matches() ? Optional.of(commit) : Optional.empty();
     }
 
-    /** The cached snapshot path of {@code loc}, if the cache holds it. */
+    /** Returns the cached snapshot path of {@code loc}, if the cache contains it. */
     Optional<Path> lookup(HfHubLocation loc) throws IOException {
         Optional<String> commit = cachedCommit(loc);
         if (commit.isEmpty()) {

@@ -40,12 +40,12 @@ public final class HfCheckpointWriter {
     /** Writes {@code model} to the new directory {@code dir}. */
     public static void write(LlamaModel model, Path dir, Precision precision) throws IOException {
         AtomicFiles.writeDirectory(dir, temp -> {
-            SafeTensorsWriter weights = new SafeTensorsWriter().putMetadata("format", "pt");
+            SafeTensorsWriter weights = new SafeTensorsWriter().metadata("format", "pt");
             for (Map.Entry<String, HfExport.Tensor> e : HfExport.tensors(model).entrySet()) {
                 if (precision == Precision.F32) {
-                    weights.putF32(e.getKey(), e.getValue().shape(), e.getValue().data());
+                    weights.addF32(e.getKey(), e.getValue().data(), e.getValue().shape());
                 } else {
-                    weights.putF16(e.getKey(), e.getValue().shape(), e.getValue().data());
+                    weights.addF16(e.getKey(), e.getValue().data(), e.getValue().shape());
                 }
             }
             weights.writeDirect(temp.resolve(HfTensors.SINGLE));

@@ -26,6 +26,7 @@ public record HfConfig(String modelType, LlamaConfig llama, boolean tieWordEmbed
                        int bosId, int eosId, JsonNode quantization) {
 
     static final Set<String> MODEL_TYPES = Set.of("llama", "mistral", "qwen2");
+    private static final String SUPPORTED = "llama, mistral and qwen2";
 
     /** Reads and validates {@code dir/config.json}. */
     public static HfConfig read(Path dir) throws IOException {
@@ -48,9 +49,13 @@ public record HfConfig(String modelType, LlamaConfig llama, boolean tieWordEmbed
 
     static HfConfig parse(Path file, JsonNode root) {
         String modelType = root.path("model_type").asText("");
+        if (modelType.isEmpty()) {
+            throw new ModelFormatException(file, "missing model_type; gptq4j loads Hugging Face "
+                    + SUPPORTED + " directories");
+        }
         if (!MODEL_TYPES.contains(modelType)) {
-            throw new ModelFormatException(file, "model_type '" + modelType + "' is not supported; gptq4j loads "
-                    + MODEL_TYPES + " decoders");
+            throw new ModelFormatException(file, "model_type '" + modelType + "' is not supported; gptq4j loads"
+                    + " Hugging Face " + SUPPORTED + " directories");
         }
         String act = root.path("hidden_act").asText("silu");
         if (!act.equals("silu")) {

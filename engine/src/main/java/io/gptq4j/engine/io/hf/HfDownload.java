@@ -69,7 +69,7 @@ final class HfDownload {
         Files.move(partial, blob, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** One GET from {@code have} bytes on, appending to {@code partial}; follows redirects by hand. */
+    /** Sends one GET from byte {@code have} on, appending to {@code partial}; follows redirects by hand. */
     private void transfer(URI uri, Path partial, long have) throws IOException {
         URI current = uri;
         for (int i = 0; i <= MAX_REDIRECTS; i++) {

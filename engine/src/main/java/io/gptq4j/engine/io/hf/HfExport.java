@@ -70,7 +70,7 @@ public final class HfExport {
         };
     }
 
-    /** Whether the classifier is the embedding itself (same array), as with {@code tie_word_embeddings}. */
+    /** Returns whether the classifier is the embedding itself (same array), as with {@code tie_word_embeddings}. */
     public static boolean tiedEmbeddings(LlamaModel model) {
         return model.output().weight() == model.tokenEmbedding();
     }

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.http.HttpHeaders;
 
 /**
- * What the Hub's resolve endpoint says about a file.
+ * File metadata returned by the Hub's resolve endpoint.
  *
  * @param commit commit hash the revision resolved to ({@code X-Repo-Commit}), or null
  * @param etag   content id, unquoted: the SHA-256 of a Git LFS file ({@code X-Linked-Etag}), else the Git blob id
@@ -40,7 +40,7 @@ record HfFileMetadata(String commit, String etag, long size) {
         return e;
     }
 
-    /** Whether the ETag is a SHA-256 of the content, as for Git LFS files. */
+    /** Returns whether the ETag is a SHA-256 of the content, as for Git LFS files. */
     boolean isSha256() {
         return etag.matches("[0-9a-f]{64}");
     }

@@ -56,7 +56,7 @@ public final class HfHub {
                 .build();
     }
 
-    /** A client configured from {@code HF_ENDPOINT}, {@code HF_TOKEN}, {@code HF_HUB_OFFLINE} and the cache variables. */
+    /** Creates a client configured from {@code HF_ENDPOINT}, {@code HF_TOKEN}, {@code HF_HUB_OFFLINE} and the cache variables. */
     public static HfHub fromEnvironment() {
         return fromEnvironment(System.getenv());
     }
@@ -133,7 +133,7 @@ public final class HfHub {
             }
         }
         if (count == 0) {
-            throw new IOException(loc + " holds no config.json, safetensors or tokenizer files");
+            throw new IOException(loc + " contains no config.json, safetensors or tokenizer files");
         }
         cache.writeRef(loc, commit);
         return cache.snapshot(loc.withPath(prefix), commit);
@@ -184,7 +184,7 @@ public final class HfHub {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while contacting " + endpoint, e);
         } catch (HttpTimeoutException e) {
-            throw new HttpConnectTimeoutException("no answer from " + endpoint + " within " + METADATA_TIMEOUT.toSeconds() + " s");
+            throw new HttpConnectTimeoutException("request to " + endpoint + " timed out after " + METADATA_TIMEOUT.toSeconds() + " s");
         }
     }
 
@@ -197,7 +197,7 @@ public final class HfHub {
             throw new IOException(loc + " was not found (HTTP 404); check the repository, revision and path");
         }
         if (status >= 400) {
-            throw new IOException("the Hub answered HTTP " + status + " for " + loc);
+            throw new IOException("the Hub returned HTTP " + status + " for " + loc);
         }
     }
 }

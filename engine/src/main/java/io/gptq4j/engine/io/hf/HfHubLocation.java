@@ -33,7 +33,7 @@ public record HfHubLocation(String owner, String repo, String revision, String p
         }
     }
 
-    /** Whether {@code spec} uses the {@code hf://} scheme. */
+    /** Returns whether {@code spec} uses the {@code hf://} scheme. */
     public static boolean isHubLocation(String spec) {
         return spec.startsWith(SCHEME);
     }
@@ -64,7 +64,7 @@ public record HfHubLocation(String owner, String repo, String revision, String p
         return new HfHubLocation(owner, repo, revision, path);
     }
 
-    /** Whether this names a folder (empty path or trailing {@code /}) rather than one file. */
+    /** Returns whether this names a folder (empty path or trailing {@code /}) rather than one file. */
     public boolean isFolder() {
         return path.isEmpty() || path.endsWith("/");
     }
@@ -79,7 +79,7 @@ public record HfHubLocation(String owner, String repo, String revision, String p
         return "models--" + owner + "--" + repo;
     }
 
-    /** The same repository and revision with another path. */
+    /** Returns the same repository and revision with another path. */
     public HfHubLocation withPath(String otherPath) {
         return new HfHubLocation(owner, repo, revision, otherPath);
     }

@@ -34,7 +34,7 @@ public final class HfModelLoader {
     private HfModelLoader() {
     }
 
-    /** Whether {@code dir} looks like a Hugging Face model directory. */
+    /** Returns whether {@code dir} looks like a Hugging Face model directory. */
     public static boolean isHfDirectory(Path dir) {
         return Files.isDirectory(dir) && Files.isRegularFile(dir.resolve("config.json"));
     }

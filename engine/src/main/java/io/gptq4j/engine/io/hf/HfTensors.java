@@ -30,7 +30,7 @@ public final class HfTensors {
         this.byTensor = byTensor;
     }
 
-    /** Whether {@code dir} holds safetensors weights in one of the two layouts. */
+    /** Returns whether {@code dir} contains safetensors weights in one of the two layouts. */
     public static boolean present(Path dir) {
         return Files.isRegularFile(dir.resolve(SINGLE)) || Files.isRegularFile(dir.resolve(INDEX));
     }

@@ -16,7 +16,7 @@ import java.util.Map;
  * piece types), as {@code LlamaTokenizerFast} lays it out: a BPE model with byte fallback, the
  * normalizer {@code Prepend("▁")} + {@code Replace(" ", "▁")} and a template that adds BOS.
  * SentencePiece merges the adjacent pair whose concatenation is the highest-scoring normal piece;
- * the equivalent BPE merge list holds every pair (a, b) of pieces with a+b a normal piece, ranked
+ * the equivalent BPE merge list contains every pair (a, b) of pieces with a+b a normal piece, ranked
  * by that piece's score. NOTE: unlike SentencePiece with {@code remove_extra_whitespaces}, this
  * normalizer does not collapse runs of spaces, as llama.cpp and llama2.c do not.
  */
@@ -36,6 +36,7 @@ public final class LlamaTokenizerJson {
         root.put("version", "1.0");
         root.putNull("truncation");
         root.putNull("padding");
+
         ArrayNode added = root.putArray("added_tokens");
         for (int id = 0; id < pieces.size(); id++) {
             PieceType type = types.get(id);
@@ -45,6 +46,7 @@ public final class LlamaTokenizerJson {
                         .put("rstrip", false).put("normalized", false).put("special", type != PieceType.USER_DEFINED);
             }
         }
+
         ObjectNode normalizer = root.putObject("normalizer");
         normalizer.put("type", "Sequence");
         ArrayNode norms = normalizer.putArray("normalizers");
@@ -52,6 +54,7 @@ public final class LlamaTokenizerJson {
         ObjectNode replace = norms.addObject().put("type", "Replace");
         replace.putObject("pattern").put("String", " ");
         replace.put("content", "\u2581");
+
         root.putNull("pre_tokenizer");
         root.set("post_processor", bosTemplate(mapper, bosId >= 0 ? pieces.get(bosId) : null, bosId));
         root.set("decoder", decoder(mapper));

@@ -90,7 +90,7 @@ class HfModelLoaderTest {
         ObjectNode weightMap = index.putObject("weight_map");
         for (String name : single.tensors().keySet()) {
             boolean early = name.startsWith("model.embed") || name.startsWith("model.layers.0.");
-            (early ? first : second).putF32(name, single.info(name).shape(), single.floats(name));
+            (early ? first : second).addF32(name, single.floats(name), single.info(name).shape());
             weightMap.put(name, early ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors");
         }
         first.write(dir.resolve("model-00001-of-00002.safetensors"));
