@@ -2,20 +2,17 @@ package io.gptq4j.engine.cli;
 
 import io.gptq4j.engine.eval.Perplexity;
 import io.gptq4j.engine.eval.PerplexityResult;
-import io.gptq4j.engine.io.ModelLoader;
 import io.gptq4j.engine.io.gptq.CheckpointFormat;
 import io.gptq4j.engine.io.gptq.GptqCheckpointWriter;
 import io.gptq4j.engine.model.LlamaModel;
 import io.gptq4j.engine.model.ModuleName;
 import io.gptq4j.engine.quant.CalibrationWindows;
-import io.gptq4j.engine.quant.ModuleResult;
 import io.gptq4j.engine.quant.QuantConfig;
 import io.gptq4j.engine.quant.QuantResult;
 import io.gptq4j.engine.quant.QuantizationRun;
 import io.gptq4j.engine.quant.SequentialOptions;
 import io.gptq4j.engine.quant.SequentialQuantizer;
 import io.gptq4j.engine.tokenizer.Tokenizer;
-import io.gptq4j.engine.tokenizer.Tokenizers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -38,8 +35,8 @@ import picocli.CommandLine.Spec;
         description = "Quantize the decoder layers of a model with GPTQ on calibration text (or with RTN), "
                 + "print per-module losses and, with --eval, the perplexity before and after.")
 public final class QuantizeCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "Model: .gguf file, llama2.c checkpoint or Hugging Face directory.")
-    Path model;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--calib", description = "Calibration text file (UTF-8); required unless --rtn.")
     Path calib;
@@ -73,10 +70,6 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--eval-limit", description = "Evaluate only the first N windows of the evaluation text (default: all).")
     Integer evalLimit;
 
-    @Option(names = "--tokenizer", description = "Tokenizer file (SentencePiece .model or llama2.c tokenizer.bin); "
-            + "default: the model's own tokenizer.")
-    Path tokenizerFile;
-
     @Option(names = "--out", description = "Write a GPTQ checkpoint directory (must not exist or be empty).")
     Path out;
 
@@ -98,8 +91,8 @@ public final class QuantizeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         QuantConfig config = quant.toConfig();
         CheckpointFormat checkpointFormat = out == null ? null : CheckpointFormat.parse(format);
-        LlamaModel llama = ModelLoader.load(model);
-        Tokenizer tokenizer = tokenizer(llama);
+        LlamaModel llama = modelOptions.load();
+        Tokenizer tokenizer = llama.tokenizer();
         int[] evalTokens = eval == null ? null : evaluationTokens(tokenizer);
         CalibrationWindows calibration = rtn ? null : calibration(tokenizer);
 
@@ -142,16 +135,6 @@ public final class QuantizeCommand implements Callable<Integer> {
                     }
                 })
                 .build();
-    }
-
-    private Tokenizer tokenizer(LlamaModel llama) throws IOException {
-        if (tokenizerFile != null) {
-            return Tokenizers.load(tokenizerFile);
-        }
-        if (llama.tokenizer() == null) {
-            throw new IllegalArgumentException(model + " contains no tokenizer; pass --tokenizer FILE");
-        }
-        return llama.tokenizer();
     }
 
     private CalibrationWindows calibration(Tokenizer tokenizer) throws IOException {

@@ -42,6 +42,7 @@ record QuantizeReport(QuantConfig config, String method, CalibrationWindows cali
                 .put("staticGroups", config.staticGroups())
                 .put("dampPercent", config.dampPercent())
                 .put("mse", config.mse());
+
         if (calibration != null) {
             ObjectNode cal = root.putObject("calibration");
             cal.put("nsamples", calibration.nsamples())
@@ -51,6 +52,7 @@ record QuantizeReport(QuantConfig config, String method, CalibrationWindows cali
                     .put("text_sha256", calibration.textSha256())
                     .put("windows_sha256", calibration.windowsSha256());
         }
+
         ArrayNode modules = root.putArray("modules");
         for (ModuleResult m : run.modules()) {
             ObjectNode node = modules.addObject();
@@ -64,6 +66,7 @@ record QuantizeReport(QuantConfig config, String method, CalibrationWindows cali
             putNumber(node, "damp", m.dampPercentUsed());
             node.put("seconds", m.seconds());
         }
+
         root.put("seconds", run.seconds());
         putNumber(root, "perplexity_before", perplexityBefore);
         putNumber(root, "perplexity_after", perplexityAfter);

@@ -33,7 +33,7 @@ public record CalibrationWindows(
         String textSha256,
         String windowsSha256) {
 
-    /** Where the windows start in the token stream. */
+    /** Rule that places the windows in the token stream. */
     public enum Sampling {
         /** Non-overlapping windows at starts 0, seqlen, 2·seqlen, … (the GPTQ perplexity protocol). */
         CONSECUTIVE,

@@ -3,7 +3,7 @@ package io.gptq4j.engine.quant;
 import io.gptq4j.engine.model.ModuleName;
 
 /**
- * What quantizing one module did.
+ * Outcome of quantizing one module.
  *
  * @param layer           decoder layer index
  * @param module          module name, Hugging Face style relative to the layer
@@ -37,7 +37,7 @@ public record ModuleResult(
         QuantConfig config,
         Outcome outcome) {
 
-    /** What happened to a module's weights. */
+    /** Effect of the run on a module's weights. */
     public enum Outcome {
         /** Replaced by the GPTQ solution. */
         GPTQ,

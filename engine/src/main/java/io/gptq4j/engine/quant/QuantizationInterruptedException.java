@@ -21,12 +21,12 @@ public final class QuantizationInterruptedException extends CancellationExceptio
         this.completed = List.copyOf(completed);
     }
 
-    /** The layer that was being quantized; it has its original weights. */
+    /** Returns the layer that was being quantized, which has its original weights again. */
     public int layer() {
         return layer;
     }
 
-    /** Results of the modules of the layers that finished before the interruption. */
+    /** Returns the results of the modules of the layers that finished before the interruption. */
     public List<ModuleResult> completed() {
         return completed;
     }

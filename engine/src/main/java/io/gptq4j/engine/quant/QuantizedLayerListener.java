@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Receives the quantized tensors of a layer once all its modules are quantized and its weights are
- * committed; a layer that is interrupted or fails is never reported.
+ * Receives the quantized tensors of a layer once all its modules are quantized and their weights
+ * are committed. A layer that is interrupted or fails is never reported.
  */
 @FunctionalInterface
 public interface QuantizedLayerListener {

@@ -20,7 +20,7 @@ public record SequentialOptions(
         ModuleProgressListener progress,
         QuantizedLayerListener layerListener) {
 
-    /** How module weights are quantized. */
+    /** Quantization method of the module weights. */
     public enum Method {
         /** GPTQ with a Hessian from calibration data, layer by layer (AutoGPTQ's loop). */
         GPTQ,

@@ -12,10 +12,11 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * Checks the layer-0 modules of a model run against the reference tensors: exact g_idx and perm,
- * exact codes before each row's first near tie (row_exact_until, in processing positions), exact
- * zeros and scales within 5e-5 for groups that start before it, and the avg loss within 1e-4 when
- * all codes match (5e-2 otherwise, because one flipped code changes the rest of its row).
+ * Checks the layer-0 modules of a model run against the reference tensors. g_idx and perm must be
+ * exact, and so must the codes before each row's first near tie (row_exact_until, in processing
+ * positions). Groups that start before it need exact zeros and scales within 5e-5. The avg loss
+ * must be within 1e-4 when all codes match, else within 5e-2 because one flipped code changes
+ * the rest of its row.
  */
 final class Layer0Reference {
     private final SafeTensors tensors;

@@ -43,7 +43,7 @@ record ModelFixture(String name, JsonNode json) {
         }
     }
 
-    /** The 32 calibration windows of 256 tokens every case uses, as stored ids. */
+    /** Returns the 32 calibration windows of 256 tokens that every case uses, as stored ids. */
     static CalibrationWindows calibration() {
         try {
             SafeTensors st = SafeTensors.open(SharedData.fixture("model/calib_windows.safetensors"));
@@ -59,7 +59,7 @@ record ModelFixture(String name, JsonNode json) {
         }
     }
 
-    /** The first {@link #EVAL_WINDOWS} windows of the evaluation token stream ([BOS] + encode(text)). */
+    /** Returns the first {@link #EVAL_WINDOWS} windows of the evaluation tokens ([BOS] + encode(text)). */
     static int[] evalTokens() {
         try {
             int[] tokens = SafeTensors.open(SharedData.fixture("forward/ppl_tinystories_eval.safetensors")).ints("tokens");
@@ -75,7 +75,7 @@ record ModelFixture(String name, JsonNode json) {
         return result.perplexity();
     }
 
-    /** The reference perplexity over the same windows, from its per-window mean cross-entropies. */
+    /** Returns the reference perplexity over the same windows, from its per-window mean cross-entropies. */
     double expectedSubsetPerplexity() {
         JsonNode ce = json.get("expected").get("window_mean_ce_after");
         double sum = 0;
@@ -98,7 +98,7 @@ record ModelFixture(String name, JsonNode json) {
         return builder.build();
     }
 
-    /** The reference's module rows in processing order. */
+    /** Returns the reference's module rows in processing order. */
     JsonNode modules() {
         return json.get("modules");
     }

@@ -4,6 +4,7 @@ import io.gptq4j.engine.eval.Perplexity;
 import io.gptq4j.engine.io.ModelLoader;
 import io.gptq4j.engine.model.LlamaModel;
 import io.gptq4j.engine.tokenizer.Tokenizers;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -19,6 +20,12 @@ public final class QuantizeBenchmark {
     private QuantizeBenchmark() {
     }
 
+    /** CPU time of all threads of this JVM (includes GC and JIT threads). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
     public static void main(String[] args) throws Exception {
         Path modelFile = Path.of(args[0]);
         int nsamples = args.length > 3 ? Integer.parseInt(args[3]) : 32;
@@ -32,16 +39,21 @@ public final class QuantizeBenchmark {
             new SequentialQuantizer(ModelLoader.load(modelFile), options).run(calibration);
         }
         double[] seconds = new double[rounds];
+        double[] cpuSeconds = new double[rounds];
         int modules = 0;
         for (int i = 0; i < rounds; i++) {
             LlamaModel model = ModelLoader.load(modelFile);
+            long cpuStart = processCpuNanos();
             long start = System.nanoTime();
             QuantizationRun run = new SequentialQuantizer(model, options).run(calibration);
             seconds[i] = (System.nanoTime() - start) / 1e9;
+            cpuSeconds[i] = (processCpuNanos() - cpuStart) / 1e9;
             modules = run.modules().size();
         }
         Arrays.sort(seconds);
-        System.out.printf("%d modules, %d x %d calibration tokens: best %.3f s, median %.3f s over %d rounds%n",
-                modules, nsamples, seqlen, seconds[0], seconds[rounds / 2], rounds);
+        Arrays.sort(cpuSeconds);
+        System.out.printf("%d modules, %d x %d calibration tokens, %d rounds: wall best %.3f s, median %.3f s;"
+                + " process CPU best %.3f s, median %.3f s%n", modules, nsamples, seqlen, rounds, seconds[0],
+                seconds[rounds / 2], cpuSeconds[0], cpuSeconds[rounds / 2]);
     }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class SequentialQuantizerTest {
     private static final QuantConfig CONFIG = QuantConfig.bits(4).groupSize(32).build();
 
-    /** The first four reference windows, cut to 64 tokens: enough for every module, and fast. */
+    /** Returns the first four reference windows cut to 64 tokens, which reach every module and run fast. */
     private static CalibrationWindows smallCalibration() {
         int[][] windows = ModelFixture.calibration().windows();
         int[][] small = new int[4][];
