@@ -78,6 +78,8 @@ public final class BenchGptqCommand implements Callable<Integer> {
             out.printf("  factorisation  %8.3f s%n", r.factorizationSeconds());
             out.printf("  column sweep   %8.3f s%n", r.sweepSeconds());
             out.printf("  metrics        %8.3f s%n", r.metricsSeconds());
+            out.printf("  GPTQ phases    %8.3f s (hessian + factorisation + sweep)%n",
+                    r.hessianSeconds() + r.factorizationSeconds() + r.sweepSeconds());
             out.printf("  total          %8.3f s%n", r.totalSeconds());
             out.printf("  avg loss %.6g, relative error %.4g%n", r.avgLoss(), r.relativeError());
         }

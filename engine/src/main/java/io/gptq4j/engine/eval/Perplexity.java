@@ -7,8 +7,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +34,29 @@ public final class Perplexity {
         void onWindow(int window, int windows, double meanCe);
     }
 
+    /** Daemon threads, one per core, shared by all evaluations; idle threads cost nothing. */
+    private static final ExecutorService WINDOW_POOL = Executors.newFixedThreadPool(
+            Runtime.getRuntime().availableProcessors(), runnable -> {
+                Thread t = new Thread(runnable, "gptq4j-perplexity");
+                t.setDaemon(true);
+                return t;
+            });
+
     private Perplexity() {
+    }
+
+    private static double await(Future<Double> future, int window, int windows) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("perplexity interrupted after " + window + " of " + windows + " windows");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("window " + window + " failed", e.getCause());
+        }
     }
 
     /** Reads a text file as raw bytes decoded as UTF-8, with no newline translation or trimming. */
@@ -58,7 +86,7 @@ public final class Perplexity {
     /**
      * Evaluates a token sequence that already starts with BOS.
      *
-     * @param listener called after each window; may be null
+     * @param listener called on the calling thread, in window order, as results arrive; may be null
      * @throws IllegalArgumentException when seqlen is below 2 or the sequence is shorter than seqlen
      * @throws CancellationException    when the calling thread is interrupted; the interrupt flag
      *                                  stays set
@@ -80,18 +108,25 @@ public final class Perplexity {
         int vocab = model.config().vocabSize();
         double[] windowMeanCe = new double[windows];
         long start = System.nanoTime();
+
+        // Windows are independent, so they run on a small pool; each result lands in its own
+        // slot and the mean is taken in window order, so the value does not depend on threads.
+        List<Future<Double>> futures = new ArrayList<>(windows);
         for (int w = 0; w < windows; w++) {
-            if (Thread.interrupted()) {
-                Thread.currentThread().interrupt();
-                throw new CancellationException("perplexity interrupted after " + w + " of " + windows + " windows");
-            }
             int[] window = Arrays.copyOfRange(tokens, w * seqlen, (w + 1) * seqlen);
-            float[] logits = LlamaForward.logits(model, window);
-            windowMeanCe[w] = meanCrossEntropy(logits, window, vocab);
-            if (listener != null) {
-                listener.onWindow(w, windows, windowMeanCe[w]);
-            }
+            futures.add(WINDOW_POOL.submit(() -> meanCrossEntropy(LlamaForward.logits(model, window), window, vocab)));
         }
+        try {
+            for (int w = 0; w < windows; w++) {
+                windowMeanCe[w] = await(futures.get(w), w, windows);
+                if (listener != null) {
+                    listener.onWindow(w, windows, windowMeanCe[w]);
+                }
+            }
+        } finally {
+            futures.forEach(f -> f.cancel(true));
+        }
+
         double meanCe = Arrays.stream(windowMeanCe).average().orElseThrow();
         PerplexityResult result = new PerplexityResult(Math.exp(meanCe), tokens.length, windows, seqlen, windowMeanCe);
         LOG.info("perplexity {} over {} windows of {} tokens in {} ms", result.perplexity(), windows, seqlen,

@@ -139,6 +139,11 @@ public final class Gptq {
         if (hessian.nsamples() == 0) {
             throw new IllegalArgumentException(module + ": the Hessian has no calibration data; add calibration sequences first");
         }
+        requireFiniteWeight(module, weight, cols);
+    }
+
+    /** Throws IllegalArgumentException naming the module and position of the first NaN or infinity. */
+    static void requireFiniteWeight(String module, float[] weight, int cols) {
         for (int i = 0; i < weight.length; i++) {
             if (!Float.isFinite(weight[i])) {
                 throw new IllegalArgumentException(module + ": weight has " + weight[i] + " at row " + (i / cols)

@@ -21,12 +21,7 @@ public final class Rtn {
         if (rows <= 0 || cols <= 0 || (long) rows * cols != weight.length) {
             throw new IllegalArgumentException("RTN: weight has " + weight.length + " values, expected " + rows + " x " + cols);
         }
-        for (int i = 0; i < weight.length; i++) {
-            if (!Float.isFinite(weight[i])) {
-                throw new IllegalArgumentException("RTN: weight has " + weight[i] + " at row " + (i / cols) + ", column "
-                        + (i % cols) + "; fix the checkpoint before quantizing");
-            }
-        }
+        Gptq.requireFiniteWeight("RTN", weight, cols);
         long start = System.nanoTime();
         int g = config.groupSize() == -1 ? cols : config.groupSize();
         int ngroups = config.groupCount(cols);

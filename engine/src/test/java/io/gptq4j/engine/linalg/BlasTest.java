@@ -1,5 +1,6 @@
 package io.gptq4j.engine.linalg;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -210,6 +211,45 @@ class BlasTest {
                 }
             }
         }
+    }
+
+    @Test
+    void openBlasAgreesWithJavaBlas() {
+        Blas java = new JavaBlas();
+        Blas open = OpenBlas.load();
+        Random rnd = new Random(7);
+        int n = 150;
+        int k = 90;
+        float[] x = random(rnd, k * n);
+        float[] y = random(rnd, n * k);
+        float[] cJava = new float[n * n];
+        float[] cOpen = new float[n * n];
+        java.sgemm(true, true, n, n, k, 1f, x, 0, n, y, 0, k, 0f, cJava, 0, n);
+        open.sgemm(true, true, n, n, k, 1f, x, 0, n, y, 0, k, 0f, cOpen, 0, n);
+        assertArrayEquals(cJava, cOpen, 1e-3f, "sgemm");
+
+        float[] hJava = new float[n * n];
+        float[] hOpen = new float[n * n];
+        java.ssyrk(Triangle.UPPER, true, n, k, 1f / k, x, 0, n, 0f, hJava, 0, n);
+        open.ssyrk(Triangle.UPPER, true, n, k, 1f / k, x, 0, n, 0f, hOpen, 0, n);
+        assertArrayEquals(hJava, hOpen, 1e-5f, "ssyrk");
+
+        // k < n makes X^T X singular; the diagonal shift makes it well conditioned.
+        for (int i = 0; i < n; i++) {
+            hJava[i * n + i] += 1f;
+            hOpen[i * n + i] += 1f;
+        }
+        assertEquals(0, java.spotrf(Triangle.UPPER, n, hJava, 0, n));
+        assertEquals(0, open.spotrf(Triangle.UPPER, n, hOpen, 0, n));
+        assertArrayEquals(hJava, hOpen, 1e-5f, "spotrf");
+        float[] tJava = hJava.clone();
+        float[] tOpen = hOpen.clone();
+        assertEquals(0, java.strtri(Triangle.UPPER, n, tJava, 0, n));
+        assertEquals(0, open.strtri(Triangle.UPPER, n, tOpen, 0, n));
+        assertArrayEquals(tJava, tOpen, 1e-5f, "strtri");
+        assertEquals(0, java.spotri(Triangle.UPPER, n, hJava, 0, n));
+        assertEquals(0, open.spotri(Triangle.UPPER, n, hOpen, 0, n));
+        assertArrayEquals(hJava, hOpen, 1e-5f, "spotri");
     }
 
     @Test

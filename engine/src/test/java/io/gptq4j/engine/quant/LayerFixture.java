@@ -31,7 +31,7 @@ record LayerFixture(String name, int rows, int cols, int nseq, int seqlen, float
                 st.ints("g_idx"), perm, st.ints("row_exact_until"), json);
     }
 
-    /** The configuration recorded in the sidecar, with AutoGPTQ's factorisation chain. */
+    /** Returns the configuration recorded in the sidecar, with AutoGPTQ's factorisation chain. */
     QuantConfig config() {
         JsonNode c = json.get("config");
         QuantConfig.Builder b = QuantConfig.bits(c.get("bits").asInt())

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
             io.gptq4j.engine.cli.QuantizeCommand.class,
             io.gptq4j.engine.cli.PplCommand.class,
             io.gptq4j.engine.cli.GenerateCommand.class,
+            KernelCommand.class,
+            RunCommand.class,
         })
 public final class Main {
 

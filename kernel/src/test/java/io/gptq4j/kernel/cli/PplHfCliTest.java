@@ -31,8 +31,8 @@ class PplHfCliTest {
         Path dir = tmp.resolve("stories260K-hf");
         HfCheckpointWriter.write(ModelLoader.load(shared("data/stories260K.gguf")), dir, HfCheckpointWriter.Precision.F32);
 
-        // A prefix of the evaluation text long enough for three windows of 512 tokens keeps the test short;
-        // the tokens of those windows do not depend on text far after them.
+        // A prefix of the evaluation text with three windows of 512 tokens keeps the test short.
+        // BPE merges stay inside words, so the tokens of those windows do not depend on the cut far after them.
         byte[] eval = Files.readAllBytes(shared("data/tinystories_valid_eval.txt"));
         Path text = Files.write(tmp.resolve("eval-prefix.txt"), Arrays.copyOf(eval, 3700));
 
