@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             io.gptq4j.engine.cli.LayerCommand.class,
             io.gptq4j.engine.cli.BenchCommand.class,
+            io.gptq4j.engine.cli.QuantizeCommand.class,
             io.gptq4j.engine.cli.PplCommand.class,
             io.gptq4j.engine.cli.GenerateCommand.class,
             KernelCommand.class,
