@@ -1,0 +1,158 @@
+package io.gptq4j.engine.linalg;
+
+import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas.CblasTrans;
+import static org.bytedeco.openblas.global.openblas.CblasUpper;
+import static org.bytedeco.openblas.global.openblas.CblasLower;
+import static org.bytedeco.openblas.global.openblas.LAPACK_ROW_MAJOR;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas;
+import org.bytedeco.openblas.global.openblas_full;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Blas} backed by OpenBLAS through the bytedeco JavaCPP presets. Each call copies the
+ * referenced sub-matrices into off-heap buffers, runs the native routine and copies the written
+ * matrix back, so the cost of a call is its flops plus one pass over its operands.
+ */
+final class OpenBlas implements Blas {
+    /** System property for the OpenBLAS thread count; defaults to the available processors. */
+    static final String THREADS_PROPERTY = "gptq4j.blas.threads";
+
+    private static final Logger LOG = LoggerFactory.getLogger(OpenBlas.class);
+
+    private OpenBlas() {
+    }
+
+    /** Loads the native library and sets its thread count; throws a LinkageError when it cannot load. */
+    static OpenBlas load() {
+        Loader.load(openblas.class);
+        // The thread controls are only mapped in the openblas_full class, over the same library.
+        Loader.load(openblas_full.class);
+        int threads = Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime().availableProcessors());
+        openblas_full.openblas_set_num_threads(Math.max(1, threads));
+        LOG.info("Using OpenBLAS ({}), {} threads", openblas_full.openblas_get_config().getString().trim(),
+                openblas_full.openblas_get_num_threads());
+        return new OpenBlas();
+    }
+
+    @Override
+    public String name() {
+        return "openblas";
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                      float alpha, float[] a, int aOffset, int lda,
+                      float[] b, int bOffset, int ldb,
+                      float beta, float[] c, int cOffset, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        int aRows = transA ? k : m;
+        int aCols = transA ? m : k;
+        int bRows = transB ? n : k;
+        int bCols = transB ? k : n;
+        try (FloatPointer pa = copyIn(a, aOffset, lda, aRows, aCols);
+             FloatPointer pb = copyIn(b, bOffset, ldb, bRows, bCols);
+             FloatPointer pc = beta == 0f ? new FloatPointer((long) m * n) : copyIn(c, cOffset, ldc, m, n)) {
+            openblas.cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    m, n, k, alpha, pa, Math.max(1, aCols), pb, Math.max(1, bCols), beta, pc, n);
+            copyOut(pc, c, cOffset, ldc, m, n);
+        }
+    }
+
+    @Override
+    public void ssyrk(Triangle triangle, boolean trans, int n, int k,
+                      float alpha, float[] a, int aOffset, int lda,
+                      float beta, float[] c, int cOffset, int ldc) {
+        if (n == 0) {
+            return;
+        }
+        int aRows = trans ? k : n;
+        int aCols = trans ? n : k;
+        try (FloatPointer pa = copyIn(a, aOffset, lda, aRows, aCols);
+             FloatPointer pc = copyIn(c, cOffset, ldc, n, n)) {
+            openblas.cblas_ssyrk(CblasRowMajor, triangle == Triangle.UPPER ? CblasUpper : CblasLower,
+                    trans ? CblasTrans : CblasNoTrans, n, k, alpha, pa, Math.max(1, aCols), beta, pc, n);
+            copyOutTriangle(pc, c, cOffset, ldc, n, triangle);
+        }
+    }
+
+    @Override
+    public int spotrf(Triangle triangle, int n, float[] a, int offset, int lda) {
+        return lapack(triangle, n, a, offset, lda, Routine.POTRF);
+    }
+
+    @Override
+    public int spotri(Triangle triangle, int n, float[] a, int offset, int lda) {
+        return lapack(triangle, n, a, offset, lda, Routine.POTRI);
+    }
+
+    @Override
+    public int strtri(Triangle triangle, int n, float[] a, int offset, int lda) {
+        return lapack(triangle, n, a, offset, lda, Routine.TRTRI);
+    }
+
+    private enum Routine { POTRF, POTRI, TRTRI }
+
+    private static int lapack(Triangle triangle, int n, float[] a, int offset, int lda, Routine routine) {
+        if (n == 0) {
+            return 0;
+        }
+        try (FloatPointer p = copyIn(a, offset, lda, n, n)) {
+            byte uplo = triangle.lapackChar();
+            int info = switch (routine) {
+                case POTRF -> openblas.LAPACKE_spotrf(LAPACK_ROW_MAJOR, uplo, n, p, n);
+                case POTRI -> openblas.LAPACKE_spotri(LAPACK_ROW_MAJOR, uplo, n, p, n);
+                case TRTRI -> openblas.LAPACKE_strtri(LAPACK_ROW_MAJOR, uplo, (byte) 'N', n, p, n);
+            };
+            if (info < 0) {
+                throw new IllegalArgumentException("LAPACKE " + routine + " rejected argument " + (-info)
+                        + " (n=" + n + ", lda=" + lda + ")");
+            }
+            // A failed factorisation leaves the matrix partly overwritten, as LAPACK documents.
+            copyOutTriangle(p, a, offset, lda, n, triangle);
+            return info;
+        }
+    }
+
+    /** Copies a rows x cols sub-matrix into a new dense off-heap buffer with leading dimension cols. */
+    private static FloatPointer copyIn(float[] src, int offset, int ld, int rows, int cols) {
+        long size = Math.max(1L, (long) rows * cols);
+        FloatPointer p = new FloatPointer(size);
+        if (ld == cols) {
+            p.put(src, offset, rows * cols);
+        } else {
+            for (int i = 0; i < rows; i++) {
+                p.position((long) i * cols).put(src, offset + i * ld, cols);
+            }
+            p.position(0);
+        }
+        return p;
+    }
+
+    private static void copyOut(FloatPointer p, float[] dst, int offset, int ld, int rows, int cols) {
+        if (ld == cols) {
+            p.position(0).get(dst, offset, rows * cols);
+        } else {
+            for (int i = 0; i < rows; i++) {
+                p.position((long) i * cols).get(dst, offset + i * ld, cols);
+            }
+        }
+        p.position(0);
+    }
+
+    private static void copyOutTriangle(FloatPointer p, float[] dst, int offset, int ld, int n, Triangle triangle) {
+        for (int i = 0; i < n; i++) {
+            int from = triangle == Triangle.UPPER ? i : 0;
+            int to = triangle == Triangle.UPPER ? n : i + 1;
+            p.position((long) i * n + from).get(dst, offset + i * ld + from, to - from);
+        }
+        p.position(0);
+    }
+}

@@ -1,0 +1,174 @@
+package io.gptq4j.engine.quant;
+
+import io.gptq4j.engine.linalg.Blas;
+import java.util.Arrays;
+import java.util.concurrent.CancellationException;
+import java.util.stream.IntStream;
+
+/**
+ * GPTQ's column sweep (AutoGPTQ {@code fasterquant}) on the transposed weight: {@code wt} is
+ * cols x rows in processing order, so column c of W is the contiguous row c of wt and every
+ * inner loop runs over output rows. Rows are independent given U, so each block of columns is
+ * swept in parallel over tiles of rows; after a block, the lazy update
+ * {@code W[:, b1:] -= Eb U[b0:b1, b1:]} is one GEMM.
+ *
+ * <p>Group parameters are computed from the global W, which holds the updates of finished blocks
+ * but not the in-block updates of earlier columns of the current block (AutoGPTQ behaviour,
+ * kept so codes match).
+ */
+final class ColumnSweep {
+    /** Output rows per parallel task: a 128-column block of a tile (128 KiB) stays in L2 cache. */
+    private static final int ROW_TILE = 256;
+
+    private final String module;
+    private final QuantConfig config;
+    private final int rows;
+    private final int cols;
+    private final float[] wt;
+    private final float[] u;
+    private final int[] perm;
+    private final float[] rowScale;
+    private final float[] rowZero;
+    private final float[] staticScale;
+    private final float[] staticZero;
+
+    /** Dequantized weights, cols x rows, processing order. */
+    final float[] qt;
+    /** Codes, cols x rows, processing order. */
+    final int[] codes;
+    /** (scale, zero) per group in creation order, ngroups x rows; row parameters when groupSize is -1. */
+    final float[] scaleT;
+    final float[] zeroT;
+    /** Loss per processing position, summed over rows. */
+    final double[] columnLoss;
+
+    /**
+     * @param wt          cols x rows working weights in processing order; overwritten
+     * @param u           cols x cols, upper triangle = U in processing order
+     * @param perm        processing order (perm[p] = original column)
+     * @param rowScale    row parameters (rows), used when groupSize is -1
+     * @param staticScale static group parameters, ngroups x rows in original group order, or null
+     */
+    ColumnSweep(String module, QuantConfig config, int rows, int cols, float[] wt, float[] u, int[] perm,
+                float[] rowScale, float[] rowZero, float[] staticScale, float[] staticZero) {
+        this.module = module;
+        this.config = config;
+        this.rows = rows;
+        this.cols = cols;
+        this.wt = wt;
+        this.u = u;
+        this.perm = perm;
+        this.rowScale = rowScale;
+        this.rowZero = rowZero;
+        this.staticScale = staticScale;
+        this.staticZero = staticZero;
+        this.qt = new float[cols * rows];
+        this.codes = new int[cols * rows];
+        int ngroups = config.groupCount(cols);
+        if (config.groupSize() == -1) {
+            this.scaleT = rowScale;
+            this.zeroT = rowZero;
+        } else if (config.staticGroups()) {
+            this.scaleT = staticScale;
+            this.zeroT = staticZero;
+        } else {
+            this.scaleT = new float[ngroups * rows];
+            this.zeroT = new float[ngroups * rows];
+        }
+        this.columnLoss = new double[cols];
+    }
+
+    void run() {
+        Blas blas = Blas.get();
+        int blockSize = config.blockSize();
+        float[] block = new float[Math.min(blockSize, cols) * rows];
+        float[] err = new float[block.length];
+        int tiles = (rows + ROW_TILE - 1) / ROW_TILE;
+        double[][] tileLoss = new double[tiles][Math.min(blockSize, cols)];
+        for (int b0 = 0; b0 < cols; b0 += blockSize) {
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException(module + ": quantization interrupted at column " + b0 + " of " + cols
+                        + "; the module keeps its original weights");
+            }
+            int b1 = Math.min(cols, b0 + blockSize);
+            int count = b1 - b0;
+            System.arraycopy(wt, b0 * rows, block, 0, count * rows);
+            int b0F = b0;
+            IntStream.range(0, tiles).parallel().forEach(t -> {
+                int r0 = t * ROW_TILE;
+                int r1 = Math.min(rows, r0 + ROW_TILE);
+                Arrays.fill(tileLoss[t], 0.0);
+                sweepTile(b0F, count, r0, r1, block, err, tileLoss[t]);
+            });
+            for (int j = 0; j < count; j++) {
+                double sum = 0;
+                for (double[] partial : tileLoss) {
+                    sum += partial[j];
+                }
+                columnLoss[b0 + j] = sum;
+            }
+            if (b1 < cols) {
+                blas.sgemm(true, false, cols - b1, rows, count, -1f, u, b0 * cols + b1, cols,
+                        err, 0, rows, 1f, wt, b1 * rows, rows);
+            }
+        }
+    }
+
+    /** Quantizes processing positions [b0, b0 + count) for rows [r0, r1), with in-block error feedback. */
+    private void sweepTile(int b0, int count, int r0, int r1, float[] block, float[] err, double[] loss) {
+        int maxq = config.maxq();
+        int g = config.groupSize();
+        float[] scale = rowScale;
+        float[] zero = rowZero;
+        int paramBase = 0;
+        if (g != -1 && !config.staticGroups()) {
+            // The group of the block's first column was created earlier when it started before b0.
+            int current = b0 / g;
+            scale = scaleT;
+            zero = zeroT;
+            paramBase = current * rows;
+        }
+        for (int j = 0; j < count; j++) {
+            int c = b0 + j;
+            if (g != -1) {
+                if (config.staticGroups()) {
+                    int group = (config.descAct() ? perm[c] : c) / g;
+                    scale = staticScale;
+                    zero = staticZero;
+                    paramBase = group * rows;
+                } else if (c % g == 0) {
+                    int group = c / g;
+                    paramBase = group * rows;
+                    Grid.find(wt, rows, 1, c, Math.min(c + g, cols), r0, r1, config, scaleT, zeroT, paramBase);
+                }
+            }
+            float d = u[c * cols + c];
+            float dd = d * d;
+            int wAt = j * rows;
+            int out = c * rows;
+            double columnSum = 0;
+            for (int r = r0; r < r1; r++) {
+                float w = block[wAt + r];
+                float s = scale[paramBase + r];
+                float z = zero[paramBase + r];
+                float code = Grid.code(w, s, z, maxq);
+                float q = Grid.dequantize(code, s, z);
+                codes[out + r] = (int) code;
+                qt[out + r] = q;
+                float diff = w - q;
+                columnSum += diff * diff / dd / 2f;
+                err[wAt + r] = diff / d;
+            }
+            loss[j] = columnSum;
+            int uRow = c * cols + b0;
+            for (int jj = j + 1; jj < count; jj++) {
+                float f = u[uRow + jj];
+                int at = jj * rows;
+                for (int r = r0; r < r1; r++) {
+                    block[at + r] -= err[wAt + r] * f;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.gptq4j.engine.quant;
+
+import io.gptq4j.engine.linalg.Blas;
+import io.gptq4j.engine.linalg.Triangle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The GPTQ Hessian {@code H = (2 / nsamples) * sum over calibration tokens of x x^T} of one
+ * Linear input, accumulated as AutoGPTQ does: one calibration sequence at a time,
+ * {@code H <- H * n / (n + 1); n <- n + 1; H <- H + (2 / n) X^T X} with X the sequence's tokens,
+ * so nsamples counts sequences, not tokens. Modules that read the same input (q/k/v, gate/up)
+ * can share one instance: quantizing never modifies it.
+ *
+ * <p>Thread-safe: {@link #add} calls are serialised.
+ */
+public final class Hessian {
+    private final String label;
+    private final int cols;
+    /** Upper triangle valid while accumulating; row-major cols x cols. */
+    private final float[] h;
+    private int nsamples;
+    private long ntokens;
+    private long accumulateNanos;
+
+    /**
+     * @param label names the module(s) feeding this input, for error messages
+     * @param cols  input features (columns of the weight)
+     */
+    public Hessian(String label, int cols) {
+        this.label = Objects.requireNonNull(label, "label");
+        if (cols <= 0 || (long) cols * cols > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(label + ": invalid Hessian size " + cols + " columns");
+        }
+        this.cols = cols;
+        this.h = new float[cols * cols];
+    }
+
+    /**
+     * Creates a Hessian from a finished symmetric matrix, e.g. one stored with a checkpoint.
+     *
+     * @param matrix row-major cols x cols, symmetric; copied
+     */
+    public static Hessian of(String label, float[] matrix, int cols, int nsamples, long ntokens) {
+        Hessian result = new Hessian(label, cols);
+        if (matrix.length != cols * cols) {
+            throw new IllegalArgumentException(label + ": Hessian has " + matrix.length + " elements, expected "
+                    + cols + " x " + cols);
+        }
+        if (nsamples <= 0 || ntokens < nsamples) {
+            throw new IllegalArgumentException(label + ": invalid sample counts nsamples=" + nsamples
+                    + ", ntokens=" + ntokens);
+        }
+        checkFinite(label, "Hessian", matrix, cols);
+        System.arraycopy(matrix, 0, result.h, 0, matrix.length);
+        result.nsamples = nsamples;
+        result.ntokens = ntokens;
+        return result;
+    }
+
+    /**
+     * Adds one calibration sequence.
+     *
+     * @param x      the sequence's inputs to the module, row-major tokens x cols
+     * @param tokens number of tokens (rows of x)
+     * @throws IllegalArgumentException when x has the wrong size or a NaN/infinite value
+     */
+    public synchronized void add(float[] x, int tokens) {
+        if (tokens <= 0 || (long) tokens * cols != x.length) {
+            throw new IllegalArgumentException(label + ": calibration input has " + x.length + " values, expected "
+                    + tokens + " tokens x " + cols + " columns");
+        }
+        checkFinite(label, "calibration input", x, cols);
+        long start = System.nanoTime();
+        float keep = (float) (nsamples / (double) (nsamples + 1));
+        nsamples++;
+        ntokens += tokens;
+        float alpha = (float) (2.0 / nsamples);
+        Blas.get().ssyrk(Triangle.UPPER, true, cols, tokens, alpha, x, 0, cols, keep, h, 0, cols);
+        accumulateNanos += System.nanoTime() - start;
+    }
+
+    private static void checkFinite(String label, String what, float[] values, int cols) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException(label + ": " + what + " has " + values[i] + " at row "
+                        + (i / cols) + ", column " + (i % cols) + "; the model produced non-finite activations"
+                        + " (check the weights and the layers before this module)");
+            }
+        }
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public int cols() {
+        return cols;
+    }
+
+    /** Calibration sequences added. */
+    public synchronized int nsamples() {
+        return nsamples;
+    }
+
+    /** Calibration tokens added. */
+    public synchronized long ntokens() {
+        return ntokens;
+    }
+
+    /** Seconds spent in {@link #add}. */
+    public synchronized double accumulateSeconds() {
+        return accumulateNanos / 1e9;
+    }
+
+    /** Returns a full symmetric copy of H, row-major cols x cols. */
+    public synchronized float[] matrix() {
+        float[] full = h.clone();
+        for (int i = 0; i < cols; i++) {
+            for (int j = i + 1; j < cols; j++) {
+                full[j * cols + i] = full[i * cols + j];
+            }
+        }
+        return full;
+    }
+
+    /** Input columns with {@code H[k][k] == 0}, i.e. never non-zero in the calibration data. */
+    public synchronized List<Integer> deadColumns() {
+        List<Integer> dead = new ArrayList<>();
+        for (int k = 0; k < cols; k++) {
+            if (h[k * cols + k] == 0f) {
+                dead.add(k);
+            }
+        }
+        return dead;
+    }
+}

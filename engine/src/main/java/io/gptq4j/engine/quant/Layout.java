@@ -1,0 +1,118 @@
+package io.gptq4j.engine.quant;
+
+import io.gptq4j.engine.linalg.Blas;
+import java.util.stream.IntStream;
+
+/** Transpositions, permutations and the weighted trace used around the GPTQ sweep. */
+final class Layout {
+    private static final int TILE = 64;
+
+    private Layout() {
+    }
+
+    /** Returns the cols x rows transpose of a row-major rows x cols matrix. */
+    static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = new float[a.length];
+        int rowTiles = (rows + TILE - 1) / TILE;
+        IntStream.range(0, rowTiles).parallel().forEach(tile -> {
+            int r0 = tile * TILE;
+            int r1 = Math.min(rows, r0 + TILE);
+            for (int c0 = 0; c0 < cols; c0 += TILE) {
+                int c1 = Math.min(cols, c0 + TILE);
+                for (int r = r0; r < r1; r++) {
+                    for (int c = c0; c < c1; c++) {
+                        t[c * rows + r] = a[r * cols + c];
+                    }
+                }
+            }
+        });
+        return t;
+    }
+
+    /** Returns the rows x cols matrix whose column perm[p] is row p of {@code t} (cols x rows). */
+    static float[] transposeScatter(float[] t, int rows, int cols, int[] perm) {
+        float[] a = new float[t.length];
+        int rowTiles = (rows + TILE - 1) / TILE;
+        IntStream.range(0, rowTiles).parallel().forEach(tile -> {
+            int r0 = tile * TILE;
+            int r1 = Math.min(rows, r0 + TILE);
+            for (int p = 0; p < cols; p++) {
+                int src = p * rows;
+                int col = perm[p];
+                for (int r = r0; r < r1; r++) {
+                    a[r * cols + col] = t[src + r];
+                }
+            }
+        });
+        return a;
+    }
+
+    /** Integer variant of {@link #transposeScatter(float[], int, int, int[])}. */
+    static int[] transposeScatter(int[] t, int rows, int cols, int[] perm) {
+        int[] a = new int[t.length];
+        int rowTiles = (rows + TILE - 1) / TILE;
+        IntStream.range(0, rowTiles).parallel().forEach(tile -> {
+            int r0 = tile * TILE;
+            int r1 = Math.min(rows, r0 + TILE);
+            for (int p = 0; p < cols; p++) {
+                int src = p * rows;
+                int col = perm[p];
+                for (int r = r0; r < r1; r++) {
+                    a[r * cols + col] = t[src + r];
+                }
+            }
+        });
+        return a;
+    }
+
+    /** Returns the matrix whose row p is row perm[p] of {@code a} (n rows of length width). */
+    static float[] permuteRows(float[] a, int width, int[] perm) {
+        float[] out = new float[a.length];
+        for (int p = 0; p < perm.length; p++) {
+            System.arraycopy(a, perm[p] * width, out, p * width, width);
+        }
+        return out;
+    }
+
+    /** Returns {@code H[perm][:, perm]} for a row-major n x n matrix. */
+    static float[] permuteSymmetric(float[] h, int n, int[] perm) {
+        float[] out = new float[h.length];
+        IntStream.range(0, n).parallel().forEach(i -> {
+            int src = perm[i] * n;
+            int dst = i * n;
+            for (int j = 0; j < n; j++) {
+                out[dst + j] = h[src + perm[j]];
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Returns {@code tr(W H W^T) = sum_ij H_ij (W^T W)_ij} in float64, from the transpose
+     * {@code wt} (cols x rows) and a full symmetric H (cols x cols). The Gram matrix is formed in
+     * row blocks, upper part only, so the cost is about cols^2 * rows multiply-adds.
+     */
+    static double weightedTrace(float[] wt, float[] h, int rows, int cols) {
+        Blas blas = Blas.get();
+        int blockRows = 1024;
+        float[] gram = new float[Math.min(blockRows, cols) * cols];
+        double sum = 0;
+        for (int i0 = 0; i0 < cols; i0 += blockRows) {
+            int i1 = Math.min(cols, i0 + blockRows);
+            int width = cols - i0;
+            blas.sgemm(false, true, i1 - i0, width, rows, 1f, wt, i0 * rows, rows, wt, i0 * rows, rows,
+                    0f, gram, 0, width);
+            for (int i = i0; i < i1; i++) {
+                int g = (i - i0) * width - i0;
+                int hRow = i * cols;
+                sum += (double) h[hRow + i] * gram[g + i];
+                double off = 0;
+                for (int j = i + 1; j < cols; j++) {
+                    off += (double) h[hRow + j] * gram[g + j];
+                }
+                sum += 2 * off;
+            }
+        }
+        return sum;
+    }
+}
