@@ -81,7 +81,7 @@ public final class GgufFile {
 
     /** Reads a tensor as float32 values, dequantizing if needed; ne0 varies fastest. */
     public float[] floats(String name) throws IOException {
-        return GgufTensorData.readFloats(file, tensor(name));
+        return TensorData.readFloats(file, tensor(name));
     }
 
     /** Returns an integer-valued key that must be present and fit in an int. */

@@ -8,39 +8,46 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Reads GGUF tensor data into float32 arrays. The data is memory-mapped in windows of at most
- * about 1 GiB, so offsets and tensors beyond 2 GiB work and the file is never copied to the heap
- * as a whole.
+ * Reads tensor data from model files into float32 arrays. The data is memory-mapped in windows
+ * of at most 1 GiB, so offsets and tensors beyond 2 GiB work and the file is never copied to
+ * the heap as a whole.
  */
-final class GgufTensorData {
+final class TensorData {
     /** Upper bound for one mapped window; {@code FileChannel.map} accepts at most 2^31 - 1 bytes. */
     private static final long WINDOW_BYTES = 1L << 30;
 
-    private GgufTensorData() {
+    private TensorData() {
     }
 
     static float[] readFloats(Path file, GgufTensorInfo info) throws IOException {
-        long elements = info.elementCount();
-        if (elements > Integer.MAX_VALUE - 8) {
-            throw new ModelFormatException(file, "tensor '" + info.name() + "' has " + elements
-                    + " elements, more than one Java array can hold");
-        }
-        GgmlType type = info.type();
-        float[] out = new float[(int) elements];
-        long blocksPerWindow = WINDOW_BYTES / type.blockBytes();
-        long totalBlocks = elements / type.blockSize();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             if (info.offset() + info.bytes() > channel.size()) {
                 throw new ModelFormatException(file, "tensor '" + info.name() + "' ends at byte "
                         + (info.offset() + info.bytes()) + " but the file now has " + channel.size() + " bytes");
             }
-            for (long firstBlock = 0; firstBlock < totalBlocks; firstBlock += blocksPerWindow) {
-                long blocks = Math.min(blocksPerWindow, totalBlocks - firstBlock);
-                ByteBuffer window = channel.map(FileChannel.MapMode.READ_ONLY,
-                        info.offset() + firstBlock * type.blockBytes(), blocks * type.blockBytes());
-                window.order(ByteOrder.LITTLE_ENDIAN);
-                decode(type, window, out, (int) (firstBlock * type.blockSize()), (int) blocks);
-            }
+            return read(file, channel, info.name(), info.offset(), info.type(), info.elementCount());
+        }
+    }
+
+    /**
+     * Reads {@code elements} values of {@code type} starting at byte {@code offset}; the caller
+     * has checked that they lie inside the file.
+     */
+    static float[] read(Path file, FileChannel channel, String name, long offset, GgmlType type, long elements)
+            throws IOException {
+        if (elements > Integer.MAX_VALUE - 8) {
+            throw new ModelFormatException(file, "tensor '" + name + "' has " + elements
+                    + " elements, more than one Java array can hold");
+        }
+        float[] out = new float[(int) elements];
+        long blocksPerWindow = WINDOW_BYTES / type.blockBytes();
+        long totalBlocks = elements / type.blockSize();
+        for (long firstBlock = 0; firstBlock < totalBlocks; firstBlock += blocksPerWindow) {
+            long blocks = Math.min(blocksPerWindow, totalBlocks - firstBlock);
+            ByteBuffer window = channel.map(FileChannel.MapMode.READ_ONLY,
+                    offset + firstBlock * type.blockBytes(), blocks * type.blockBytes());
+            window.order(ByteOrder.LITTLE_ENDIAN);
+            decode(type, window, out, (int) (firstBlock * type.blockSize()), (int) blocks);
         }
         return out;
     }
