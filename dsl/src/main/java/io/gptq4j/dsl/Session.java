@@ -4,6 +4,7 @@ import io.gptq4j.dsl.diagnostics.Diagnostic;
 import io.gptq4j.dsl.diagnostics.Diagnostics;
 import io.gptq4j.dsl.display.Display;
 import io.gptq4j.dsl.display.Progress;
+import io.gptq4j.engine.eval.Perplexity;
 import io.gptq4j.engine.model.Linear;
 import io.gptq4j.engine.model.LlamaModel;
 import io.gptq4j.engine.model.ModuleName;
@@ -45,7 +46,9 @@ public final class Session {
     private Calibration calibration;
     private Calibration.Windows windows;
     private LayerInputCache cache;
-    private double earlyLayerRelativeError = Diagnostics.DEFAULT_EARLY_LAYER_RELATIVE_ERROR;
+    private double earlyLayerBound = Diagnostics.DEFAULT_EARLY_LAYER_NORMALIZED_ERROR;
+    private double calibrationPerplexity = Double.NaN;
+    private final List<Diagnostic> calibrationWarnings = new ArrayList<>();
 
     private Session(LlamaModel model) {
         this.model = Objects.requireNonNull(model, "model");
@@ -85,23 +88,40 @@ public final class Session {
         this.windows = loaded;
         this.cache = new LayerInputCache(model, loaded.windows());
         cache.inputsOf(0);
-        LOG.info("calibration: {} windows of {} tokens from {}", loaded.windows().length, newCalibration.seqLen(),
-                loaded.path());
+        int[] flat = new int[loaded.windows().length * newCalibration.seqLen()];
+        for (int s = 0; s < loaded.windows().length; s++) {
+            System.arraycopy(loaded.windows()[s], 0, flat, s * newCalibration.seqLen(), newCalibration.seqLen());
+        }
+        this.calibrationPerplexity = Perplexity.evaluate(original, flat, newCalibration.seqLen()).perplexity();
+        calibrationWarnings.clear();
+        calibrationWarnings.addAll(Diagnostics.checkCalibration(calibrationPerplexity, model.config().vocabSize(),
+                newCalibration.file()));
+        LOG.info("calibration: {} windows of {} tokens from {}, unquantized perplexity {}", loaded.windows().length,
+                newCalibration.seqLen(), loaded.path(), calibrationPerplexity);
+        for (Diagnostic d : calibrationWarnings) {
+            LOG.warn("{}", d);
+            Display.show(d);
+        }
         return this;
     }
 
     /**
-     * Sets the relative-error bound above which a layer 0-2 module raises {@code EARLY_LAYER_ERROR}
-     * (default {@link Diagnostics#DEFAULT_EARLY_LAYER_RELATIVE_ERROR}).
+     * Sets the bound on {@code relativeError * 4^bits} above which a layer 0-2 module raises
+     * {@code EARLY_LAYER_ERROR} (default {@link Diagnostics#DEFAULT_EARLY_LAYER_NORMALIZED_ERROR}).
      *
      * @return this session
      */
-    public Session earlyLayerRelativeError(double bound) {
+    public Session earlyLayerBound(double bound) {
         if (!(bound > 0)) {
-            throw new IllegalArgumentException("bound " + bound + " is invalid; use a positive relative error such as 0.01");
+            throw new IllegalArgumentException("bound " + bound + " is invalid; use a positive number such as 8");
         }
-        this.earlyLayerRelativeError = bound;
+        this.earlyLayerBound = bound;
         return this;
+    }
+
+    /** Returns the unquantized model's perplexity on the calibration windows, NaN before calibration. */
+    public double calibrationPerplexity() {
+        return calibrationPerplexity;
     }
 
     /**
@@ -146,11 +166,11 @@ public final class Session {
         }
         for (ModuleResult r : applied.results) {
             int columns = model.layers().get(r.layer()).module(ModuleName.parse(r.module())).inFeatures();
-            applied.warnings.addAll(Diagnostics.checkModule(r, columns, earlyLayerRelativeError));
+            applied.warnings.addAll(Diagnostics.checkModule(r, columns, earlyLayerBound));
         }
         steps.add(applied);
         evaluations.stateChanged();
-        StepResult result = applied.toStepResult((System.nanoTime() - start) / 1e9);
+        StepResult result = toStepResult(applied, (System.nanoTime() - start) / 1e9);
         for (Diagnostic d : result.warnings()) {
             LOG.warn("{}", d);
         }
@@ -178,7 +198,7 @@ public final class Session {
 
     /** Returns the steps applied so far (undone steps excluded), oldest first. */
     public List<StepResult> steps() {
-        return steps.stream().map(s -> s.toStepResult(Double.NaN)).toList();
+        return steps.stream().map(s -> toStepResult(s, Double.NaN)).toList();
     }
 
     /** Returns the latest result of every quantized module, in the order the modules were quantized. */
@@ -195,7 +215,7 @@ public final class Session {
 
     /** Returns every warning of the applied steps and of evaluations, oldest first. */
     public List<Diagnostic> warnings() {
-        List<Diagnostic> all = new ArrayList<>();
+        List<Diagnostic> all = new ArrayList<>(calibrationWarnings);
         steps.forEach(s -> all.addAll(s.warnings));
         all.addAll(evaluations.warnings());
         return all;
@@ -307,6 +327,13 @@ public final class Session {
         if (windows == null) {
             throw new IllegalStateException("no calibration data; call calibration(Calibration.text(FILE)...) first");
         }
+    }
+
+    /** Repeats the calibration warnings on the first step, whose output a reader looks at. */
+    private StepResult toStepResult(AppliedStep step, double seconds) {
+        List<Diagnostic> shown = new ArrayList<>(step.index == 1 ? calibrationWarnings : List.of());
+        shown.addAll(step.warnings);
+        return new StepResult(step.index, step.selection, step.spec, step.rules, step.results, shown, seconds);
     }
 
     private TreeMap<Integer, Map<ModuleName, QuantSpec>> plan(Selection selection, QuantSpec spec, List<Rule> rules) {
