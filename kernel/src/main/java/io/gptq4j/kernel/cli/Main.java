@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         description = "GPTQ quantization for LLaMA-family models, and a Jupyter kernel for Java.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            KernelCommand.class,
+            RunCommand.class,
         })
 public final class Main {
 
