@@ -6,7 +6,6 @@ import io.gptq4j.dsl.Replay;
 import io.gptq4j.dsl.Rule;
 import io.gptq4j.dsl.Session;
 import io.gptq4j.dsl.display.Display;
-import io.gptq4j.dsl.spi.GptqTextForm;
 import io.gptq4j.engine.model.LlamaModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 
 /**
- * The text form of the DSL: runs {@code %%gptq} cells, whose lines map one to one onto
+ * The text form of the DSL: runs {@code %%gptq} cells (through {@link GptqCell}), whose lines map one to one onto
  * {@link Session} calls ({@code load}, {@code calibrate}, {@code quantize}, {@code undo},
  * {@code losses}, {@code plot}, {@code eval ppl on}, {@code sensitivity}, {@code generate},
  * {@code trend}, {@code save recipe}, {@code replay}). The session lives on across cells of one kernel.
@@ -22,12 +21,14 @@ import java.util.concurrent.CancellationException;
  * lines before it stay applied. Every result but the last is shown as it is produced; the last is the
  * cell's value.
  */
-public final class GptqScript implements GptqTextForm {
+public final class GptqScript {
     private LlamaModel model;
     private Session session;
 
-    /** Runs one cell; {@code arguments} must be empty (the magic takes none). */
-    @Override
+    /**
+     * Runs one cell and returns the last result; the others are shown with {@link Display#show}.
+     * {@code arguments} must be empty (the magic takes none).
+     */
     public Object run(List<String> arguments, String body) {
         if (!arguments.isEmpty()) {
             throw new ScriptException(0, "%%gptq takes no arguments, got " + arguments

@@ -75,7 +75,7 @@ class GptqScriptTest {
     @Test
     void registeredAsTextForm() {
         var forms = ServiceLoader.load(io.gptq4j.dsl.spi.GptqTextForm.class).stream().map(p -> p.type()).toList();
-        assertEquals(List.of(GptqScript.class), forms);
+        assertEquals(List.of(GptqCell.class), forms);
     }
 
     private static String data(String name) {
