@@ -26,7 +26,7 @@ import tech.tablesaw.api.Table;
  * An interactive GPTQ quantization of one model: calibrate once, then quantize layers or modules
  * one step at a time, look at losses and perplexity after each step, undo, and save the steps as a
  * recipe. Steps follow AutoGPTQ's layer loop: a layer's calibration inputs come from replaying
- * the layers before it as they are now (quantized or not), and GPTQ always starts from a module's
+ * the layers before it as they are now, quantized or not. GPTQ always starts from a module's
  * original weights, so re-quantizing a module with other settings does not compound errors.
  *
  * <p>The model is changed in place (its modules' weight arrays are replaced); the original arrays are
@@ -140,10 +140,12 @@ public final class Session {
         Objects.requireNonNull(spec, "spec");
         requireCalibration();
         List<Rule> ruleList = List.of(rules);
+
         TreeMap<Integer, Map<ModuleName, QuantSpec>> plan = plan(selection, spec, ruleList);
         int stepIndex = steps.size() + 1;
         AppliedStep applied = new AppliedStep(stepIndex, selection, spec, ruleList);
         long start = System.nanoTime();
+
         int total = plan.values().stream().mapToInt(Map::size).sum();
         try (Progress progress = Display.progress("GPTQ " + selection, total)) {
             int[] done = {0};
@@ -164,6 +166,7 @@ public final class Session {
             LOG.warn("step {} ({}) failed and was rolled back: {}", stepIndex, selection, e.toString());
             throw e;
         }
+
         for (ModuleResult r : applied.results) {
             int columns = model.layers().get(r.layer()).module(ModuleName.parse(r.module())).inFeatures();
             applied.warnings.addAll(Diagnostics.checkModule(r, columns, earlyLayerBound));
@@ -361,7 +364,7 @@ public final class Session {
                 r.relativeError(), r.dampPercentUsed(), r.deadColumns().size(), r.ntokens(), r.totalSeconds());
     }
 
-    /** Restores the weights a step replaced and forgets the layer inputs they fed. */
+    /** Restores the weights a step replaced and drops the cached layer inputs they fed. */
     private void rollBack(AppliedStep step) {
         for (var e : step.previous.entrySet()) {
             e.getKey().setWeight(e.getValue());

@@ -25,7 +25,7 @@ public final class Diagnostics {
      * Default bound of {@code EARLY_LAYER_ERROR} on the normalised relative error
      * {@code relativeError * 4^bits}. The relative error tr(dW H dW^T) / tr(W H W^T) does not
      * depend on the scale of weights or activations, unlike AutoGPTQ's avg loss (stories260K's normal
-     * layer-0 avg losses reach 20), and rounding noise makes it fall by about 4x per extra bit. On
+     * layer-0 avg losses reach 20). Rounding noise makes it fall by about 4x per extra bit. On
      * stories260K (32 windows of 256 tokens, layers 0-2) the normalised value stays between 0.12 and
      * 3.9 for 2-bit g32, 3-bit per-row act-order, 4-bit g32 and 8-bit per-row, so 8 leaves a 2x margin.
      * NOTE: shuffled calibration tokens change it by under 3% on that model, so this rule catches
@@ -96,8 +96,8 @@ public final class Diagnostics {
     /**
      * Checks the unquantized model's perplexity on the calibration windows. Above
      * {@code vocabSize^}{@link #CALIBRATION_PPL_EXPONENT} the model cannot predict the text, so
-     * the text does not suit the model, is scrambled, or the tokenizer is wrong; GPTQ then fits
-     * activations the model never sees in use.
+     * the text does not suit the model, is scrambled, or the tokenizer is wrong. GPTQ then fits
+     * activations unlike those the model meets in use.
      */
     public static List<Diagnostic> checkCalibration(double perplexity, int vocabSize, String file) {
         double bound = Math.pow(vocabSize, CALIBRATION_PPL_EXPONENT);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
 
 /**
  * The text form of the DSL: runs {@code %%gptq} cells (through {@link GptqCell}), whose lines map one to one onto
@@ -34,11 +35,15 @@ public final class GptqScript {
             throw new ScriptException(0, "%%gptq takes no arguments, got " + arguments
                     + "; put commands on the lines below it");
         }
-        List<Object> results = execute(body);
-        for (int i = 0; i < results.size() - 1; i++) {
-            Display.show(results.get(i));
-        }
-        return results.isEmpty() ? null : results.get(results.size() - 1);
+        // Each result is shown when the next one arrives, so a long cell reports as it goes.
+        Object[] pending = {null};
+        execute(body, result -> {
+            if (pending[0] != null) {
+                Display.show(pending[0]);
+            }
+            pending[0] = result;
+        });
+        return pending[0];
     }
 
     /**
@@ -47,8 +52,19 @@ public final class GptqScript {
      * @throws ScriptException naming the line when a line is invalid or fails
      */
     public List<Object> execute(String body) {
-        List<Command> commands = ScriptParser.parse(body);
         List<Object> results = new ArrayList<>();
+        execute(body, results::add);
+        return results;
+    }
+
+    /**
+     * Parses and runs a script, handing the result of every line that produces one to
+     * {@code onResult} as soon as the line finishes.
+     *
+     * @throws ScriptException naming the line when a line is invalid or fails
+     */
+    public void execute(String body, Consumer<Object> onResult) {
+        List<Command> commands = ScriptParser.parse(body);
         for (Command c : commands) {
             Object result;
             try {
@@ -59,10 +75,9 @@ public final class GptqScript {
                 throw new ScriptException(c.line(), e.getMessage() + " (in: " + c.text() + ")", e);
             }
             if (result != null) {
-                results.add(result);
+                onResult.accept(result);
             }
         }
-        return results;
     }
 
     /** Returns the session the cells built, or null before {@code load}; Java cells can continue from it. */
@@ -74,7 +89,7 @@ public final class GptqScript {
         if (command instanceof Command.Load c) {
             model = Dsl.loadModel(c.file());
             session = Session.of(model);
-            return "loaded " + model.source() + ": " + model.config().nLayers() + " layers, dim "
+            return "loaded " + model.source().getFileName() + ": " + model.config().nLayers() + " layers, dim "
                     + model.config().dim() + ", vocabulary " + model.config().vocabSize();
         }
         if (command instanceof Command.Replay c) {

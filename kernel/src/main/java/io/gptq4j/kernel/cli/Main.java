@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             KernelCommand.class,
             RunCommand.class,
+            DemoCommand.class,
         })
 public final class Main {
 
