@@ -1,6 +1,7 @@
 package io.gptq4j.engine.forward;
 
 import io.gptq4j.engine.model.LlamaConfig;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -26,39 +27,45 @@ final class Attention {
                                    int head, float[] out) {
         int headDim = config.headDim();
         int qDim = config.qDim();
-        int kvDim = config.kvDim();
         int kvHead = head / (config.nHeads() / config.nKvHeads());
         float scale = (float) (1.0 / Math.sqrt(headDim));
+        // Keys transposed to [headDim × tokens] so that one query's scores are headDim
+        // contiguous multiply-adds over the key positions, which HotSpot vectorizes.
+        float[] keysT = transposeHead(k, tokens, config.kvDim(), kvHead * headDim, headDim);
+        float[] values = copyHead(v, tokens, config.kvDim(), kvHead * headDim, headDim);
         float[] scores = new float[tokens];
         float[] acc = new float[headDim];
 
         for (int t = 0; t < tokens; t++) {
             int qOffset = t * qDim + head * headDim;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int s = 0; s <= t; s++) {
-                int kOffset = s * kvDim + kvHead * headDim;
-                float dot = 0f;
-                for (int d = 0; d < headDim; d++) {
-                    dot += q[qOffset + d] * k[kOffset + d];
+            int length = t + 1;
+            Arrays.fill(scores, 0, length, 0f);
+            for (int d = 0; d < headDim; d++) {
+                float qd = q[qOffset + d];
+                int row = d * tokens;
+                for (int s = 0; s < length; s++) {
+                    scores[s] += qd * keysT[row + s];
                 }
-                float score = dot * scale;
-                scores[s] = score;
-                max = Math.max(max, score);
             }
 
+            float max = Float.NEGATIVE_INFINITY;
+            for (int s = 0; s < length; s++) {
+                scores[s] *= scale;
+                max = Math.max(max, scores[s]);
+            }
             float sum = 0f;
-            for (int s = 0; s <= t; s++) {
-                float e = (float) Math.exp(scores[s] - max);
+            for (int s = 0; s < length; s++) {
+                float e = FastExp.exp(scores[s] - max);
                 scores[s] = e;
                 sum += e;
             }
 
-            java.util.Arrays.fill(acc, 0f);
-            for (int s = 0; s <= t; s++) {
+            Arrays.fill(acc, 0f);
+            for (int s = 0; s < length; s++) {
                 float p = scores[s];
-                int vOffset = s * kvDim + kvHead * headDim;
+                int row = s * headDim;
                 for (int d = 0; d < headDim; d++) {
-                    acc[d] += p * v[vOffset + d];
+                    acc[d] += p * values[row + d];
                 }
             }
             float inverseSum = 1f / sum;
@@ -66,5 +73,25 @@ final class Attention {
                 out[qOffset + d] = acc[d] * inverseSum;
             }
         }
+    }
+
+    /** Returns columns [offset, offset + width) of a [rows × stride] matrix, transposed. */
+    private static float[] transposeHead(float[] m, int rows, int stride, int offset, int width) {
+        float[] t = new float[width * rows];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < width; c++) {
+                t[c * rows + r] = m[r * stride + offset + c];
+            }
+        }
+        return t;
+    }
+
+    /** Returns columns [offset, offset + width) of a [rows × stride] matrix as a dense [rows × width] one. */
+    private static float[] copyHead(float[] m, int rows, int stride, int offset, int width) {
+        float[] c = new float[rows * width];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(m, r * stride + offset, c, r * width, width);
+        }
+        return c;
     }
 }

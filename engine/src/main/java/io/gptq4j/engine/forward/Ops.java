@@ -40,7 +40,7 @@ final class Ops {
     static void siluMultiplyInPlace(float[] gate, float[] up) {
         for (int i = 0; i < gate.length; i++) {
             float g = gate[i];
-            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+            gate[i] = g / (1f + FastExp.exp(-g)) * up[i];
         }
     }
 }

@@ -37,6 +37,7 @@ public final class GgufLlamaLoader {
             throw new ModelFormatException(file, "architecture '" + arch + "' (general.architecture) is not supported; "
                     + "only 'llama' GGUF models can be loaded");
         }
+
         int dim = gguf.requireInt("llama.embedding_length");
         int nHeads = gguf.requireInt("llama.attention.head_count");
         int nKvHeads = gguf.intOr("llama.attention.head_count_kv", nHeads);
@@ -50,11 +51,13 @@ public final class GgufLlamaLoader {
             // NOTE: RoPE scaling only matters past the trained context; the forward pass ignores it.
             LOG.warn("{}: ignoring llama.rope.scaling.type = {}", file, gguf.stringOrNull("llama.rope.scaling.type"));
         }
+
         long[] embeddingDims = gguf.tensor("token_embd.weight").dims();
         if (embeddingDims.length != 2 || embeddingDims[1] > Integer.MAX_VALUE) {
             throw new ModelFormatException(file, "tensor 'token_embd.weight' has dims " + Arrays.toString(embeddingDims)
                     + ", expected [embedding_length, vocab_size]");
         }
+
         try {
             return new LlamaConfig(
                     dim,
@@ -103,7 +106,7 @@ public final class GgufLlamaLoader {
     }
 
     /** Returns {out, in} of a module's weight for this config. */
-    static int[] outIn(LlamaConfig c, ModuleName m) {
+    public static int[] outIn(LlamaConfig c, ModuleName m) {
         return switch (m) {
             case Q_PROJ -> new int[] {c.qDim(), c.dim()};
             case K_PROJ, V_PROJ -> new int[] {c.kvDim(), c.dim()};

@@ -183,9 +183,9 @@ public final class GgufReader {
     }
 
     /** Rejects a count that the rest of the file cannot hold, before anything is allocated for it. */
-    private static void checkCount(FileCursor in, String what, long count, int minBytesEach) {
+    private static void checkCount(FileCursor in, String itemName, long count, int minBytesEach) {
         if (count < 0 || count > in.remaining() / minBytesEach) {
-            throw new ModelFormatException(in.file(), "the header declares " + Long.toUnsignedString(count) + " " + what
+            throw new ModelFormatException(in.file(), "the header declares " + Long.toUnsignedString(count) + " " + itemName
                     + ", more than the remaining " + in.remaining() + " bytes of the file can hold; the file is corrupt");
         }
     }

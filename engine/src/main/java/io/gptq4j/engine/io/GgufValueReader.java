@@ -4,7 +4,11 @@ import java.io.IOException;
 
 /** Reads GGUF metadata values (scalars, strings and arrays) from a {@link FileCursor}. */
 final class GgufValueReader {
+    /** Deepest nesting of arrays accepted; real files nest at most one level, and the bound keeps recursion shallow. */
+    private static final int MAX_ARRAY_DEPTH = 8;
+
     private final FileCursor in;
+    private int arrayDepth;
 
     GgufValueReader(FileCursor in) {
         this.in = in;
@@ -37,8 +41,20 @@ final class GgufValueReader {
             // NOTE: a UINT64 above Long.MAX_VALUE is returned as a negative long.
             case UINT64, INT64 -> in.readLong();
             case FLOAT64 -> in.readDouble();
-            case ARRAY -> readArray();
+            case ARRAY -> readNestedArray();
         };
+    }
+
+    private Object readNestedArray() throws IOException {
+        if (++arrayDepth > MAX_ARRAY_DEPTH) {
+            throw new ModelFormatException(in.file(), "reading " + in.context() + ": arrays nested more than "
+                    + MAX_ARRAY_DEPTH + " levels deep at offset " + in.position() + "; the file is corrupt");
+        }
+        try {
+            return readArray();
+        } finally {
+            arrayDepth--;
+        }
     }
 
     private Object readArray() throws IOException {
@@ -96,7 +112,7 @@ final class GgufValueReader {
             default -> {
                 Object[] values = new Object[n];
                 for (int i = 0; i < n; i++) {
-                    values[i] = readArray();
+                    values[i] = readNestedArray();
                 }
                 return values;
             }

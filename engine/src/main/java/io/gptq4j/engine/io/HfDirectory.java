@@ -1,17 +1,16 @@
 package io.gptq4j.engine.io;
 
+import io.gptq4j.engine.io.hf.HfModelLoader;
 import io.gptq4j.engine.model.LlamaModel;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Entry point for Hugging Face model directories ({@code config.json} plus safetensors). */
+/** Entry point for Hugging Face model directories ({@code config.json} plus safetensors), GPTQ checkpoints included. */
 final class HfDirectory {
     private HfDirectory() {
     }
 
-    // TODO: replace with the Hugging Face directory loader.
     static LlamaModel loadHuggingFaceDirectory(Path directory) throws IOException {
-        throw new ModelFormatException(directory, "Hugging Face directories are not supported yet; "
-                + "convert the model to GGUF (F32, F16 or Q8_0) with llama.cpp's convert_hf_to_gguf.py and load that file");
+        return HfModelLoader.load(directory);
     }
 }

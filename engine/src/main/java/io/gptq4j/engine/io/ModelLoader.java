@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,9 @@ public final class ModelLoader {
                     + "checkpoint or a Hugging Face model directory");
         }
         byte[] head = readHead(path);
-        if (GgufReader.hasMagic(head)) {
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        // A .gguf name goes to the GGUF reader even without the magic, so its error names the bad magic.
+        if (GgufReader.hasMagic(head) || name.endsWith(".gguf")) {
             GgufFile gguf = GgufReader.open(path);
             return GgufLlamaLoader.load(gguf, ggufTokenizer(gguf));
         }
@@ -65,7 +68,8 @@ public final class ModelLoader {
             return withSiblingTokenizer(Llama2cReader.load(path));
         }
         rejectPyTorchPickle(path, head);
-        if (Llama2cReader.recognizes(head, Files.size(path))) {
+        // The legacy llama2.c layout has no magic; a .bin name gets its header checked to explain what is wrong.
+        if (Llama2cReader.recognizes(head, Files.size(path)) || name.endsWith(".bin")) {
             return withSiblingTokenizer(Llama2cReader.load(path));
         }
         throw new ModelFormatException(path, "unrecognized model format: not GGUF, not a llama2.c checkpoint; "

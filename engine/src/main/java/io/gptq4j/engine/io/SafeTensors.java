@@ -1,7 +1,9 @@
 package io.gptq4j.engine.io;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -26,6 +28,11 @@ import java.util.Map;
 public final class SafeTensors {
     /** Headers larger than this are rejected before allocation; real headers are a few MB at most. */
     public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+
+    /** Rejects duplicate keys: with last-wins parsing, two entries for one tensor would go unnoticed. */
+    private static final ObjectMapper HEADER_MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     /** Element types with their size in bytes. */
     public enum DType {
@@ -86,7 +93,7 @@ public final class SafeTensors {
             readFully(ch, header, 8);
             JsonNode root;
             try {
-                root = new ObjectMapper().readTree(new String(header.array(), StandardCharsets.UTF_8));
+                root = HEADER_MAPPER.readTree(new String(header.array(), StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new ModelFormatException(file, "safetensors header is not valid JSON: " + e.getMessage(), e);
             }
@@ -106,7 +113,7 @@ public final class SafeTensors {
             String name = e.getKey();
             JsonNode node = e.getValue();
             if (name.equals("__metadata__")) {
-                node.fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+                parseMetadata(file, node, metadata);
                 continue;
             }
             tensors.put(name, parseTensor(file, name, node, dataStart, fileSize));
@@ -115,11 +122,29 @@ public final class SafeTensors {
         return new SafeTensors(file, Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
     }
 
+    private static void parseMetadata(Path file, JsonNode node, Map<String, String> metadata) {
+        if (!node.isObject()) {
+            throw new ModelFormatException(file, "safetensors __metadata__ must be a JSON object of strings, got " + node.getNodeType());
+        }
+        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> m = it.next();
+            if (!m.getValue().isTextual()) {
+                throw new ModelFormatException(file, "safetensors __metadata__ value of '" + m.getKey()
+                        + "' must be a string, got " + m.getValue());
+            }
+            metadata.put(m.getKey(), m.getValue().textValue());
+        }
+    }
+
     private static TensorInfo parseTensor(Path file, String name, JsonNode node, long dataStart, long fileSize) {
+        if (!node.isObject()) {
+            throw new ModelFormatException(file, "tensor '" + name + "' header entry must be a JSON object, got " + node);
+        }
         JsonNode dtypeNode = node.get("dtype");
         JsonNode shapeNode = node.get("shape");
         JsonNode offsets = node.get("data_offsets");
-        if (dtypeNode == null || shapeNode == null || offsets == null || !shapeNode.isArray()
+        if (dtypeNode == null || shapeNode == null || offsets == null || !dtypeNode.isTextual() || !shapeNode.isArray()
                 || !offsets.isArray() || offsets.size() != 2) {
             throw new ModelFormatException(file, "tensor '" + name + "' needs dtype, shape and data_offsets [begin, end]");
         }
@@ -134,7 +159,7 @@ public final class SafeTensors {
         long elements = 1;
         for (int i = 0; i < shape.length; i++) {
             JsonNode d = shapeNode.get(i);
-            if (!d.canConvertToLong() || d.asLong() < 0) {
+            if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0) {
                 throw new ModelFormatException(file, "tensor '" + name + "' has invalid dimension " + d + " in shape " + shapeNode);
             }
             shape[i] = d.asLong();
@@ -146,7 +171,8 @@ public final class SafeTensors {
         }
         JsonNode b = offsets.get(0);
         JsonNode en = offsets.get(1);
-        if (!b.canConvertToLong() || !en.canConvertToLong() || b.asLong() < 0 || en.asLong() < b.asLong()) {
+        if (!b.isIntegralNumber() || !en.isIntegralNumber() || !b.canConvertToLong() || !en.canConvertToLong()
+                || b.asLong() < 0 || en.asLong() < b.asLong()) {
             throw new ModelFormatException(file, "tensor '" + name + "' has invalid data_offsets " + offsets);
         }
         long begin = b.asLong();
@@ -228,12 +254,8 @@ public final class SafeTensors {
     /** Reads a F32, F16 or BF16 tensor as float32 values in row-major order. */
     public float[] floats(String name) throws IOException {
         TensorInfo t = info(name);
-        long n = t.elementCount();
-        if (n > Integer.MAX_VALUE - 8) {
-            throw new ModelFormatException(file, "tensor '" + name + "' has " + n + " elements, more than one Java array holds");
-        }
         ByteBuffer b = map(name);
-        float[] out = new float[(int) n];
+        float[] out = new float[checkedLength(t)];
         switch (t.dtype()) {
             case F32 -> b.asFloatBuffer().get(out);
             case F16 -> {
@@ -252,13 +274,32 @@ public final class SafeTensors {
         return out;
     }
 
+    /** Reads an F16 tensor as raw binary16 bits in row-major order. */
+    public short[] halfBits(String name) throws IOException {
+        TensorInfo t = info(name);
+        if (t.dtype() != DType.F16) {
+            throw new ModelFormatException(file, "tensor '" + name + "' is " + t.dtype() + ", expected F16");
+        }
+        short[] out = new short[checkedLength(t)];
+        map(name).asShortBuffer().get(out);
+        return out;
+    }
+
+    private int checkedLength(TensorInfo t) {
+        long n = t.elementCount();
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new ModelFormatException(file, "tensor '" + t.name() + "' has " + n + " elements, more than one Java array holds");
+        }
+        return (int) n;
+    }
+
     /** Reads an I32 tensor in row-major order. */
     public int[] ints(String name) throws IOException {
         TensorInfo t = info(name);
         if (t.dtype() != DType.I32) {
             throw new ModelFormatException(file, "tensor '" + name + "' is " + t.dtype() + ", expected I32");
         }
-        int[] out = new int[(int) t.elementCount()];
+        int[] out = new int[checkedLength(t)];
         map(name).asIntBuffer().get(out);
         return out;
     }

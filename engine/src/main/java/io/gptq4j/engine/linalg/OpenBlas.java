@@ -5,7 +5,7 @@ import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas.CblasTrans;
 import static org.bytedeco.openblas.global.openblas.CblasUpper;
 import static org.bytedeco.openblas.global.openblas.CblasLower;
-import static org.bytedeco.openblas.global.openblas.LAPACK_ROW_MAJOR;
+import static org.bytedeco.openblas.global.openblas.LAPACK_COL_MAJOR;
 
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
@@ -105,11 +105,15 @@ final class OpenBlas implements Blas {
             return 0;
         }
         try (FloatPointer p = copyIn(a, offset, lda, n, n)) {
-            byte uplo = triangle.lapackChar();
+            // A row-major triangle is the opposite triangle of the same buffer read column-major, and
+            // these routines commute with transposition (potrf: A = U^T U <=> A^T = L L^T with L = U^T).
+            // Calling the column-major routine on the opposite triangle skips LAPACKE's two n x n
+            // transpositions.
+            byte uplo = (triangle == Triangle.UPPER ? Triangle.LOWER : Triangle.UPPER).lapackChar();
             int info = switch (routine) {
-                case POTRF -> openblas.LAPACKE_spotrf(LAPACK_ROW_MAJOR, uplo, n, p, n);
-                case POTRI -> openblas.LAPACKE_spotri(LAPACK_ROW_MAJOR, uplo, n, p, n);
-                case TRTRI -> openblas.LAPACKE_strtri(LAPACK_ROW_MAJOR, uplo, (byte) 'N', n, p, n);
+                case POTRF -> openblas.LAPACKE_spotrf(LAPACK_COL_MAJOR, uplo, n, p, n);
+                case POTRI -> openblas.LAPACKE_spotri(LAPACK_COL_MAJOR, uplo, n, p, n);
+                case TRTRI -> openblas.LAPACKE_strtri(LAPACK_COL_MAJOR, uplo, (byte) 'N', n, p, n);
             };
             if (info < 0) {
                 throw new IllegalArgumentException("LAPACKE " + routine + " rejected argument " + (-info)

@@ -34,8 +34,8 @@ final class ColumnSweep {
 
     /** Dequantized weights, cols x rows, processing order. */
     final float[] qt;
-    /** Codes, cols x rows, processing order. */
-    final int[] codes;
+    /** Codes as exact float integers, cols x rows, processing order. */
+    final float[] codes;
     /** (scale, zero) per group in creation order, ngroups x rows; row parameters when groupSize is -1. */
     final float[] scaleT;
     final float[] zeroT;
@@ -63,7 +63,7 @@ final class ColumnSweep {
         this.staticScale = staticScale;
         this.staticZero = staticZero;
         this.qt = new float[cols * rows];
-        this.codes = new int[cols * rows];
+        this.codes = new float[cols * rows];
         int ngroups = config.groupCount(cols);
         if (config.groupSize() == -1) {
             this.scaleT = rowScale;
@@ -81,42 +81,86 @@ final class ColumnSweep {
     void run() {
         Blas blas = Blas.get();
         int blockSize = config.blockSize();
+        int superBlock = superBlockColumns(cols, blockSize, config.groupSize());
         float[] block = new float[Math.min(blockSize, cols) * rows];
-        float[] err = new float[block.length];
+        float[] err = new float[Math.min(superBlock, cols) * rows];
         int tiles = (rows + ROW_TILE - 1) / ROW_TILE;
         double[][] tileLoss = new double[tiles][Math.min(blockSize, cols)];
-        for (int b0 = 0; b0 < cols; b0 += blockSize) {
-            if (Thread.interrupted()) {
-                Thread.currentThread().interrupt();
-                throw new CancellationException(module + ": quantization interrupted at column " + b0 + " of " + cols
-                        + "; the module keeps its original weights");
-            }
-            int b1 = Math.min(cols, b0 + blockSize);
-            int count = b1 - b0;
-            System.arraycopy(wt, b0 * rows, block, 0, count * rows);
-            int b0F = b0;
-            IntStream.range(0, tiles).parallel().forEach(t -> {
-                int r0 = t * ROW_TILE;
-                int r1 = Math.min(rows, r0 + ROW_TILE);
-                Arrays.fill(tileLoss[t], 0.0);
-                sweepTile(b0F, count, r0, r1, block, err, tileLoss[t]);
-            });
-            for (int j = 0; j < count; j++) {
-                double sum = 0;
-                for (double[] partial : tileLoss) {
-                    sum += partial[j];
+        for (int s0 = 0; s0 < cols; s0 += superBlock) {
+            int s1 = Math.min(cols, s0 + superBlock);
+            for (int b0 = s0; b0 < s1; b0 += blockSize) {
+                checkInterrupted(b0);
+                int b1 = Math.min(s1, b0 + blockSize);
+                int count = b1 - b0;
+                int errAt = (b0 - s0) * rows;
+                System.arraycopy(wt, b0 * rows, block, 0, count * rows);
+                int b0F = b0;
+                IntStream.range(0, tiles).parallel().forEach(t -> {
+                    int r0 = t * ROW_TILE;
+                    int r1 = Math.min(rows, r0 + ROW_TILE);
+                    Arrays.fill(tileLoss[t], 0.0);
+                    sweepTile(b0F, count, r0, r1, block, err, errAt, tileLoss[t]);
+                });
+                for (int j = 0; j < count; j++) {
+                    double sum = 0;
+                    for (double[] partial : tileLoss) {
+                        sum += partial[j];
+                    }
+                    columnLoss[b0 + j] = sum;
                 }
-                columnLoss[b0 + j] = sum;
+                // Lazy update inside the super-block: W[:, b1:s1] -= Eb U[b0:b1, b1:s1].
+                if (b1 < s1) {
+                    blas.sgemm(true, false, s1 - b1, rows, count, -1f, u, b0 * cols + b1, cols,
+                            err, errAt, rows, 1f, wt, b1 * rows, rows);
+                }
             }
-            if (b1 < cols) {
-                blas.sgemm(true, false, cols - b1, rows, count, -1f, u, b0 * cols + b1, cols,
-                        err, 0, rows, 1f, wt, b1 * rows, rows);
+            // The same update for all later columns, for every block of the super-block at once.
+            if (s1 < cols) {
+                blas.sgemm(true, false, cols - s1, rows, s1 - s0, -1f, u, s0 * cols + s1, cols,
+                        err, 0, rows, 1f, wt, s1 * rows, rows);
             }
         }
     }
 
+    /**
+     * Returns the number of columns whose lazy updates to the rest of the matrix are merged into
+     * one GEMM. Merging blocks changes only the summation order, not AutoGPTQ's semantics, while
+     * block boundaries stay at multiples of blockSize and no group straddles two super-blocks
+     * (groups read the global W). So the size is a multiple of both blockSize and groupSize. About
+     * sqrt(cols * blockSize) balances the copies that a native BLAS makes of the trailing matrix
+     * against the ones of the in-super-block updates.
+     */
+    static int superBlockColumns(int cols, int blockSize, int groupSize) {
+        long unit = blockSize;
+        if (groupSize > 0) {
+            unit = lcm(blockSize, groupSize);
+        }
+        long target = (long) Math.sqrt((double) cols * blockSize);
+        long size = Math.max(1, (target + unit - 1) / unit) * unit;
+        return (int) Math.min(size, Integer.MAX_VALUE);
+    }
+
+    private static long lcm(long a, long b) {
+        long x = a;
+        long y = b;
+        while (y != 0) {
+            long t = x % y;
+            x = y;
+            y = t;
+        }
+        return a / x * b;
+    }
+
+    private void checkInterrupted(int column) {
+        if (Thread.interrupted()) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException(module + ": quantization interrupted at column " + column + " of " + cols
+                    + "; the module keeps its original weights");
+        }
+    }
+
     /** Quantizes processing positions [b0, b0 + count) for rows [r0, r1), with in-block error feedback. */
-    private void sweepTile(int b0, int count, int r0, int r1, float[] block, float[] err, double[] loss) {
+    private void sweepTile(int b0, int count, int r0, int r1, float[] block, float[] err, int errAt, double[] loss) {
         int maxq = config.maxq();
         int g = config.groupSize();
         float[] scale = rowScale;
@@ -154,11 +198,11 @@ final class ColumnSweep {
                 float z = zero[paramBase + r];
                 float code = Grid.code(w, s, z, maxq);
                 float q = Grid.dequantize(code, s, z);
-                codes[out + r] = (int) code;
+                codes[out + r] = code;
                 qt[out + r] = q;
                 float diff = w - q;
                 columnSum += diff * diff / dd / 2f;
-                err[wAt + r] = diff / d;
+                err[errAt + wAt + r] = diff / d;
             }
             loss[j] = columnSum;
             int uRow = c * cols + b0;
@@ -166,7 +210,7 @@ final class ColumnSweep {
                 float f = u[uRow + jj];
                 int at = jj * rows;
                 for (int r = r0; r < r1; r++) {
-                    block[at + r] -= err[wAt + r] * f;
+                    block[at + r] -= err[errAt + wAt + r] * f;
                 }
             }
         }

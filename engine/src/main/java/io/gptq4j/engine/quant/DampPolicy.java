@@ -1,6 +1,6 @@
 package io.gptq4j.engine.quant;
 
-/** What GPTQ does when the damped Hessian is not positive definite (its Cholesky fails). */
+/** The action GPTQ takes when the damped Hessian is not positive definite (its Cholesky fails). */
 public enum DampPolicy {
     /** Throw an error naming the module and the damping used (AutoGPTQ behaviour). */
     RAISE,

@@ -1,7 +1,7 @@
 package io.gptq4j.engine.quant;
 
 /**
- * How GPTQ computes U, the upper Cholesky factor of the inverse damped Hessian
+ * The method that computes U, the upper Cholesky factor of the inverse damped Hessian
  * ({@code U^T U = H_d^-1}).
  */
 public enum Factorization {

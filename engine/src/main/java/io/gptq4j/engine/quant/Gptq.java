@@ -99,7 +99,11 @@ public final class Gptq {
 
         metricsStart = System.nanoTime();
         float[] q = Layout.transposeScatter(sweep.qt, rows, cols, perm);
-        int[] qint = Layout.transposeScatter(sweep.codes, rows, cols, perm);
+        float[] codes = Layout.transposeScatter(sweep.codes, rows, cols, perm);
+        int[] qint = new int[codes.length];
+        for (int i = 0; i < codes.length; i++) {
+            qint[i] = (int) codes[i];
+        }
         double lossSum = 0;
         double[] columnLoss = new double[cols];
         for (int p = 0; p < cols; p++) {

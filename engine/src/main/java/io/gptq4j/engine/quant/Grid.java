@@ -51,6 +51,7 @@ final class Grid {
                 h = 1f;
             }
             float s = (h - l) / maxq;
+            // A row with lo = 0 gets zero = rint(-0.0 / s) = -0.0, as in PyTorch; it packs as 0.
             float z = config.sym() ? symZero : (float) Math.rint(-l / s);
             int r = r0 + i;
             if (row != null) {

@@ -18,7 +18,7 @@ public final class HessianNotPositiveDefiniteException extends IllegalStateExcep
         return module;
     }
 
-    /** The last damping fraction tried. */
+    /** Returns the last damping fraction tried. */
     public double dampPercent() {
         return dampPercent;
     }

@@ -47,24 +47,6 @@ final class Layout {
         return a;
     }
 
-    /** Integer variant of {@link #transposeScatter(float[], int, int, int[])}. */
-    static int[] transposeScatter(int[] t, int rows, int cols, int[] perm) {
-        int[] a = new int[t.length];
-        int rowTiles = (rows + TILE - 1) / TILE;
-        IntStream.range(0, rowTiles).parallel().forEach(tile -> {
-            int r0 = tile * TILE;
-            int r1 = Math.min(rows, r0 + TILE);
-            for (int p = 0; p < cols; p++) {
-                int src = p * rows;
-                int col = perm[p];
-                for (int r = r0; r < r1; r++) {
-                    a[r * cols + col] = t[src + r];
-                }
-            }
-        });
-        return a;
-    }
-
     /** Returns the matrix whose row p is row perm[p] of {@code a} (n rows of length width). */
     static float[] permuteRows(float[] a, int width, int[] perm) {
         float[] out = new float[a.length];

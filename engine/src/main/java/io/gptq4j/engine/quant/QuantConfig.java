@@ -93,7 +93,7 @@ public record QuantConfig(int bits, int groupSize, boolean sym, boolean descAct,
         return groupSize == -1 ? 1 : (cols + groupSize - 1) / groupSize;
     }
 
-    /** Fluent builder; defaults: group -1, sym, no act-order, damp 0.01 (RAISE), no MSE, block 128. */
+    /** Fluent builder; defaults: group -1, sym, no act-order, damp 0.01 (RAISE), no MSE, block 128, FAST factorisation. */
     public static final class Builder {
         private int bits = 4;
         private int groupSize = -1;
@@ -107,7 +107,7 @@ public record QuantConfig(int bits, int groupSize, boolean sym, boolean descAct,
         private int mseGrid = 100;
         private double mseMaxShrink = 0.8;
         private int blockSize = 128;
-        private Factorization factorization = Factorization.AUTOGPTQ;
+        private Factorization factorization = Factorization.FAST;
         private HessianNormalization hessianNormalization = HessianNormalization.SEQUENCES;
 
         public Builder bits(int value) {

@@ -19,10 +19,14 @@ final class BpeMerger {
     private final int vocabSize;
     /** Symbol id of each code point that can take part in a merge; ids >= vocabSize are not pieces. */
     private final Map<Integer, Integer> codePointSymbols = new HashMap<>();
+    /** {@link #codePointSymbols} for the Basic Multilingual Plane, -1 where absent. */
+    private final int[] bmpSymbols = new int[Character.MAX_VALUE + 1];
     /** (left symbol << 32 | right symbol) to merged piece id. */
-    private final Map<Long, Integer> pairs = new HashMap<>();
+    private final LongIntMap pairs;
     /** Dense rank of each piece's score, 0 for the highest; equal scores share a rank. */
     private final int[] rank;
+    /** True when no mergeable piece has {@code ▁} after another character; see {@link #wordsAreIndependent}. */
+    private final boolean wordsAreIndependent;
 
     BpeMerger(Vocabulary vocab) {
         vocabSize = vocab.size();
@@ -38,10 +42,36 @@ final class BpeMerger {
                 codePointSymbols.put(piece.codePointAt(0), e.getValue());
             }
         }
+        pairs = new LongIntMap(4 * mergeable.size());
         for (Map.Entry<String, Integer> e : mergeable.entrySet()) {
             indexSplits(e.getKey(), e.getValue(), mergeable);
         }
+        Arrays.fill(bmpSymbols, -1);
+        codePointSymbols.forEach((cp, symbol) -> {
+            if (cp <= Character.MAX_VALUE) {
+                bmpSymbols[cp] = symbol;
+            }
+        });
         rank = ranks(vocab);
+        wordsAreIndependent = mergeable.keySet().stream().noneMatch(BpeMerger::hasInnerSpace);
+    }
+
+    private static boolean hasInnerSpace(String piece) {
+        int i = 0;
+        while (i < piece.length() && piece.charAt(i) == SentencePieceTokenizer.SPACE_MARKER) {
+            i++;
+        }
+        return piece.indexOf(SentencePieceTokenizer.SPACE_MARKER, i) >= 0;
+    }
+
+    /**
+     * True when words ({@code ▁*} followed by other characters) can be merged one at a time: no
+     * merge can cross the boundary before a {@code ▁} that follows another character, because no
+     * piece contains such a sequence. Holds for SentencePiece models trained with the default
+     * whitespace splitting.
+     */
+    boolean wordsAreIndependent() {
+        return wordsAreIndependent;
     }
 
     private void indexSplits(String piece, int id, Map<String, Integer> mergeable) {
@@ -97,7 +127,8 @@ final class BpeMerger {
         int[] prev = new int[n];
         boolean[] dead = new boolean[n];
         for (int i = 0; i < n; i++) {
-            symbol[i] = codePointSymbols.getOrDefault(codePoints[i], -1);
+            int cp = codePoints[i];
+            symbol[i] = cp <= Character.MAX_VALUE ? bmpSymbols[cp] : codePointSymbols.getOrDefault(cp, -1);
             next[i] = i + 1 < n ? i + 1 : -1;
             prev[i] = i - 1;
         }
@@ -159,8 +190,7 @@ final class BpeMerger {
         if (left < 0 || right < 0) {
             return -1;
         }
-        Integer merged = pairs.get(key(left, right));
-        return merged == null ? -1 : merged;
+        return pairs.get(key(left, right));
     }
 
     /** Binary min-heap of longs. */

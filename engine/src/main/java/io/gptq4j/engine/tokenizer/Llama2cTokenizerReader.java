@@ -42,6 +42,7 @@ public final class Llama2cTokenizerReader {
         if (maxTokenLength <= 0) {
             throw invalid(file, "max_token_length is " + maxTokenLength + ", expected a positive value");
         }
+
         List<String> pieces = new ArrayList<>();
         List<Float> scores = new ArrayList<>();
         while (in.hasRemaining()) {
@@ -59,9 +60,11 @@ public final class Llama2cTokenizerReader {
             pieces.add(new String(bytes, StandardCharsets.UTF_8).replace(' ', SentencePieceTokenizer.SPACE_MARKER));
             scores.add(score);
         }
+
         if (pieces.size() <= EOS_ID) {
             throw invalid(file, "tokenizer has " + pieces.size() + " tokens, fewer than the 3 special ones");
         }
+
         List<PieceType> types = new ArrayList<>();
         float[] scoreArray = new float[pieces.size()];
         for (int id = 0; id < pieces.size(); id++) {

@@ -31,6 +31,7 @@ public final class SentencePieceModelReader {
             throw new ModelFormatException(file, "file has " + size + " bytes, more than a SentencePiece model ("
                     + MAX_BYTES + " bytes at most)");
         }
+
         byte[] data = Files.readAllBytes(file);
         ProtobufReader model = new ProtobufReader(file, data, 0, data.length);
         List<String> pieces = new ArrayList<>();
@@ -47,6 +48,7 @@ public final class SentencePieceModelReader {
                 default -> model.skip(tag & 7);
             }
         }
+
         if (pieces.isEmpty()) {
             throw new ModelFormatException(file, "SentencePiece model has no pieces; the file is not a .model file");
         }
@@ -62,6 +64,7 @@ public final class SentencePieceModelReader {
             // NOTE: Unicode normalization rules (nmt_nfkc and others) are not applied.
             LOG.warn("{}: normalization rule '{}' is not applied; text is used as-is", file, normalizer.name);
         }
+
         float[] scoreArray = new float[scores.size()];
         for (int i = 0; i < scoreArray.length; i++) {
             scoreArray[i] = scores.get(i);

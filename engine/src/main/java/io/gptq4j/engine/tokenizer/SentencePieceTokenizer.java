@@ -3,6 +3,8 @@ package io.gptq4j.engine.tokenizer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * SentencePiece BPE tokenizer with LLaMA conventions: optional removal of extra spaces, a dummy
@@ -19,8 +21,13 @@ public final class SentencePieceTokenizer implements Tokenizer {
     /** Surface of the unknown piece, as SentencePiece decodes it. */
     private static final byte[] UNKNOWN_SURFACE = " \u2047 ".getBytes(StandardCharsets.UTF_8);
 
+    /** Bounds of the cache of encoded words; typical text has a few thousand distinct words. */
+    private static final int MAX_CACHED_WORDS = 1 << 16;
+    private static final int MAX_CACHED_WORD_CHARS = 64;
+
     private final Vocabulary vocab;
     private final BpeMerger merger;
+    private final Map<String, int[]> wordCache = new ConcurrentHashMap<>();
     /** Piece id of each byte value, or -1 when the vocabulary lacks that byte piece. */
     private final int[] bytePieces = new int[256];
     /** Decoded bytes of each piece; empty for control pieces. */
@@ -76,6 +83,38 @@ public final class SentencePieceTokenizer implements Tokenizer {
         if (normalized.isEmpty()) {
             return new int[0];
         }
+        if (!merger.wordsAreIndependent()) {
+            return encodeSegment(normalized);
+        }
+        IntList ids = new IntList(normalized.length());
+        int start = 0;
+        for (int i = 1; i <= normalized.length(); i++) {
+            if (i == normalized.length()
+                    || (normalized.charAt(i) == SPACE_MARKER && normalized.charAt(i - 1) != SPACE_MARKER)) {
+                ids.addAll(encodeWord(normalized.substring(start, i)));
+                start = i;
+            }
+        }
+        return ids.toArray();
+    }
+
+    /** Encodes one word through the cache; the returned array is shared and must not be changed. */
+    private int[] encodeWord(String word) {
+        if (word.length() > MAX_CACHED_WORD_CHARS) {
+            return encodeSegment(word);
+        }
+        int[] ids = wordCache.get(word);
+        if (ids == null) {
+            ids = encodeSegment(word);
+            if (wordCache.size() < MAX_CACHED_WORDS) {
+                wordCache.put(word, ids);
+            }
+        }
+        return ids;
+    }
+
+    /** Merges a normalized segment and applies byte fallback to what is left. */
+    private int[] encodeSegment(String normalized) {
         int[] symbols = merger.merge(normalized.codePoints().toArray());
         // A symbol that is not a piece is one code point, which takes at most 4 UTF-8 bytes.
         int[] ids = new int[symbols.length * 4];
@@ -174,6 +213,28 @@ public final class SentencePieceTokenizer implements Tokenizer {
     /** Returns the piece text of an id, e.g. {@code ▁Once}. */
     public String piece(int id) {
         return vocab.pieces().get(checkId(id));
+    }
+
+    /** Growable int array. */
+    private static final class IntList {
+        private int[] items;
+        private int size;
+
+        IntList(int capacity) {
+            items = new int[Math.max(16, capacity)];
+        }
+
+        void addAll(int[] values) {
+            if (size + values.length > items.length) {
+                items = Arrays.copyOf(items, Math.max(items.length * 2, size + values.length));
+            }
+            System.arraycopy(values, 0, items, size, values.length);
+            size += values.length;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(items, size);
+        }
     }
 
     @Override

@@ -18,7 +18,7 @@ public final class Tokenizers {
      * Loads a SentencePiece BPE tokenizer from a GGUF file (its {@code tokenizer.ggml.*} vocabulary),
      * a SentencePiece {@code .model} file or a llama2.c {@code tokenizer.bin}.
      *
-     * @throws ModelFormatException when the file is none of these or is corrupt
+     * @throws ModelFormatException when the file has none of these formats or is corrupt
      */
     public static SentencePieceTokenizer load(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
@@ -35,8 +35,8 @@ public final class Tokenizers {
             throw new ModelFormatException(file, "Hugging Face tokenizer.json files are not supported; pass the "
                     + "model's SentencePiece tokenizer.model, a llama2.c tokenizer.bin or a GGUF file");
         }
-        // A ModelProto starts with field 1 (tag 0x0A) and the non-zero length of the first piece;
-        // a tokenizer.bin starts with its int32 max_token_length, whose second byte is 0 for any real length.
+        // A ModelProto starts with field 1 (tag 0x0A) and the non-zero length of the first piece.
+        // A tokenizer.bin starts with its int32 max_token_length, whose second byte is 0 for any length below 256.
         if (head.length >= 2 && head[0] == 0x0A && head[1] != 0) {
             return new SentencePieceTokenizer(SentencePieceModelReader.read(file));
         }

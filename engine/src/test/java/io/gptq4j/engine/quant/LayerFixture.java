@@ -31,7 +31,7 @@ record LayerFixture(String name, int rows, int cols, int nseq, int seqlen, float
                 st.ints("g_idx"), perm, st.ints("row_exact_until"), json);
     }
 
-    /** The configuration recorded in the sidecar. */
+    /** The configuration recorded in the sidecar, with AutoGPTQ's factorisation chain. */
     QuantConfig config() {
         JsonNode c = json.get("config");
         QuantConfig.Builder b = QuantConfig.bits(c.get("bits").asInt())
@@ -40,7 +40,8 @@ record LayerFixture(String name, int rows, int cols, int nseq, int seqlen, float
                 .descAct(c.get("desc_act").asBoolean())
                 .staticGroups(c.get("static_groups").asBoolean())
                 .dampPercent(c.get("damp_percent").asDouble())
-                .blockSize(c.get("blocksize").asInt());
+                .blockSize(c.get("blocksize").asInt())
+                .factorization(Factorization.AUTOGPTQ);
         JsonNode mse = c.get("mse");
         if (mse.get("enabled").asBoolean()) {
             b.mse(mse.get("norm").asDouble(), mse.get("grid").asInt(), mse.get("maxshrink").asDouble());

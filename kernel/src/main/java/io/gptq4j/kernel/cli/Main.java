@@ -16,6 +16,11 @@ import picocli.CommandLine.Command;
             KernelCommand.class,
             RunCommand.class,
             DemoCommand.class,
+            io.gptq4j.engine.cli.LayerCommand.class,
+            io.gptq4j.engine.cli.BenchCommand.class,
+            io.gptq4j.engine.cli.QuantizeCommand.class,
+            io.gptq4j.engine.cli.PplCommand.class,
+            io.gptq4j.engine.cli.GenerateCommand.class,
         })
 public final class Main {
 

@@ -1,0 +1,51 @@
+package io.gptq4j.engine.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gptq4j.engine.SharedData;
+import io.gptq4j.engine.io.ModelLoader;
+import io.gptq4j.engine.io.SafeTensors;
+import io.gptq4j.engine.model.LlamaModel;
+import java.io.IOException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Perplexity of stories260K on the TinyStories evaluation text, on the token ids of the
+ * SentencePiece tokenizer (tok512.model, whitespace normalisation on), against a PyTorch reference.
+ */
+class StoriesPerplexityTest {
+    private static LlamaModel model;
+    private static int[] tokens;
+    private static JsonNode expected;
+
+    @BeforeAll
+    static void load() throws IOException {
+        model = ModelLoader.load(SharedData.data("stories260K.gguf"));
+        tokens = SafeTensors.open(SharedData.fixture("forward/ppl_tinystories_eval.safetensors")).ints("tokens");
+        expected = new ObjectMapper().readTree(SharedData.fixture("forward/ppl_tinystories_eval.json").toFile());
+    }
+
+    @Test
+    void seqlen512() {
+        assertMatchesReference(Perplexity.evaluate(model, tokens, 512), 4.372028, 379);
+    }
+
+    @Test
+    void seqlen128() {
+        assertMatchesReference(Perplexity.evaluate(model, tokens, 128), 4.715628, 1519);
+    }
+
+    private static void assertMatchesReference(PerplexityResult result, double perplexity, int windows) {
+        JsonNode reference = expected.get("results").get(Integer.toString(result.seqlen()));
+        assertEquals(194506, result.tokens());
+        assertEquals(windows, result.windows());
+        assertEquals(perplexity, result.perplexity(), perplexity * 1e-5, "perplexity");
+        double[] ce = result.windowMeanCe();
+        for (int w = 0; w < windows; w++) {
+            assertEquals(reference.get("window_mean_ce").get(w).asDouble(), ce[w], 1e-5, "window " + w);
+        }
+    }
+}
