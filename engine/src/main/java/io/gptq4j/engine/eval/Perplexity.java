@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CancellationException;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,7 @@ public final class Perplexity {
     /**
      * Evaluates a token sequence that already starts with BOS.
      *
-     * @param listener called after each window; may be null
+     * @param listener called for each window in order, on the calling thread; may be null
      * @throws IllegalArgumentException when seqlen is below 2 or the sequence is shorter than seqlen
      * @throws CancellationException    when the calling thread is interrupted; the interrupt flag
      *                                  stays set
@@ -79,17 +80,26 @@ public final class Perplexity {
         int windows = tokens.length / seqlen;
         int vocab = model.config().vocabSize();
         double[] windowMeanCe = new double[windows];
+        // A small model's window runs on one thread, so windows run side by side instead; a large
+        // model's products are already parallel inside the BLAS.
+        int batch = LlamaForward.runsSingleThreaded(model.config(), seqlen)
+                ? 2 * Runtime.getRuntime().availableProcessors() : 1;
         long start = System.nanoTime();
-        for (int w = 0; w < windows; w++) {
+        for (int first = 0; first < windows; first += batch) {
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
-                throw new CancellationException("perplexity interrupted after " + w + " of " + windows + " windows");
+                throw new CancellationException("perplexity interrupted after " + first + " of " + windows + " windows");
             }
-            int[] window = Arrays.copyOfRange(tokens, w * seqlen, (w + 1) * seqlen);
-            float[] logits = LlamaForward.logits(model, window);
-            windowMeanCe[w] = meanCrossEntropy(logits, window, vocab);
+            int end = Math.min(windows, first + batch);
+            IntStream range = IntStream.range(first, end);
+            (batch > 1 ? range.parallel() : range).forEach(w -> {
+                int[] window = Arrays.copyOfRange(tokens, w * seqlen, (w + 1) * seqlen);
+                windowMeanCe[w] = meanCrossEntropy(LlamaForward.logits(model, window), window, vocab);
+            });
             if (listener != null) {
-                listener.onWindow(w, windows, windowMeanCe[w]);
+                for (int w = first; w < end; w++) {
+                    listener.onWindow(w, windows, windowMeanCe[w]);
+                }
             }
         }
         double meanCe = Arrays.stream(windowMeanCe).average().orElseThrow();

@@ -39,14 +39,7 @@ final class Attention {
         for (int t = 0; t < tokens; t++) {
             int qOffset = t * qDim + head * headDim;
             int length = t + 1;
-            Arrays.fill(scores, 0, length, 0f);
-            for (int d = 0; d < headDim; d++) {
-                float qd = q[qOffset + d];
-                int row = d * tokens;
-                for (int s = 0; s < length; s++) {
-                    scores[s] += qd * keysT[row + s];
-                }
-            }
+            scores(q, qOffset, keysT, tokens, headDim, length, scores);
 
             float max = Float.NEGATIVE_INFINITY;
             for (int s = 0; s < length; s++) {
@@ -60,18 +53,86 @@ final class Attention {
                 sum += e;
             }
 
-            Arrays.fill(acc, 0f);
-            for (int s = 0; s < length; s++) {
-                float p = scores[s];
-                int row = s * headDim;
-                for (int d = 0; d < headDim; d++) {
-                    acc[d] += p * values[row + d];
-                }
-            }
+            weightedSum(scores, values, headDim, length, acc);
             float inverseSum = 1f / sum;
             for (int d = 0; d < headDim; d++) {
                 out[qOffset + d] = acc[d] * inverseSum;
             }
+        }
+    }
+
+    /**
+     * Sets scores[s] = q · k_s for s < length from keys transposed to [headDim × tokens], four
+     * head dimensions per pass so each pass is one vectorizable loop over s.
+     */
+    private static void scores(float[] q, int qOffset, float[] keysT, int tokens, int headDim, int length,
+                               float[] scores) {
+        Arrays.fill(scores, 0, length, 0f);
+        int d = 0;
+        for (; d + 4 <= headDim; d += 4) {
+            float q0 = q[qOffset + d];
+            float q1 = q[qOffset + d + 1];
+            float q2 = q[qOffset + d + 2];
+            float q3 = q[qOffset + d + 3];
+            int r0 = d * tokens;
+            int r1 = r0 + tokens;
+            int r2 = r1 + tokens;
+            int r3 = r2 + tokens;
+            for (int s = 0; s < length; s++) {
+                scores[s] += q0 * keysT[r0 + s] + q1 * keysT[r1 + s] + q2 * keysT[r2 + s] + q3 * keysT[r3 + s];
+            }
+        }
+        for (; d < headDim; d++) {
+            float qd = q[qOffset + d];
+            int row = d * tokens;
+            for (int s = 0; s < length; s++) {
+                scores[s] += qd * keysT[row + s];
+            }
+        }
+    }
+
+    /**
+     * Sets acc = Σ_{s < length} p[s] · values[s], values being [tokens × headDim]. Eight head
+     * dimensions at a time accumulate in locals, which stay in registers.
+     */
+    private static void weightedSum(float[] p, float[] values, int headDim, int length, float[] acc) {
+        int d = 0;
+        for (; d + 8 <= headDim; d += 8) {
+            float a0 = 0f;
+            float a1 = 0f;
+            float a2 = 0f;
+            float a3 = 0f;
+            float a4 = 0f;
+            float a5 = 0f;
+            float a6 = 0f;
+            float a7 = 0f;
+            for (int s = 0; s < length; s++) {
+                float ps = p[s];
+                int row = s * headDim + d;
+                a0 += ps * values[row];
+                a1 += ps * values[row + 1];
+                a2 += ps * values[row + 2];
+                a3 += ps * values[row + 3];
+                a4 += ps * values[row + 4];
+                a5 += ps * values[row + 5];
+                a6 += ps * values[row + 6];
+                a7 += ps * values[row + 7];
+            }
+            acc[d] = a0;
+            acc[d + 1] = a1;
+            acc[d + 2] = a2;
+            acc[d + 3] = a3;
+            acc[d + 4] = a4;
+            acc[d + 5] = a5;
+            acc[d + 6] = a6;
+            acc[d + 7] = a7;
+        }
+        for (; d < headDim; d++) {
+            float a = 0f;
+            for (int s = 0; s < length; s++) {
+                a += p[s] * values[s * headDim + d];
+            }
+            acc[d] = a;
         }
     }
 

@@ -69,6 +69,16 @@ public final class LlamaForward {
         return logits(model, hidden(model, tokens), tokens.length);
     }
 
+    /**
+     * Returns whether every product of a window of {@code tokens} runs on the calling thread, so
+     * a caller with many windows gains by running windows in parallel.
+     */
+    public static boolean runsSingleThreaded(LlamaConfig config, int tokens) {
+        long widest = Math.max(Math.max(config.hiddenDim(), config.vocabSize()), Math.max(config.dim(), config.qDim()));
+        return (long) tokens * config.dim() * widest < Matmul.BLAS_THRESHOLD
+                && (long) tokens * config.hiddenDim() * config.dim() < Matmul.BLAS_THRESHOLD;
+    }
+
     private static float[] layer(LlamaModel model, int layerIndex, float[] x, int tokens, Rope rope,
                                  ModuleInputListener listener) {
         LlamaConfig config = model.config();

@@ -1,5 +1,6 @@
 package io.gptq4j.engine.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +9,8 @@ import io.gptq4j.engine.SharedData;
 import io.gptq4j.engine.io.ModelLoader;
 import io.gptq4j.engine.io.SafeTensors;
 import io.gptq4j.engine.model.LlamaModel;
+import io.gptq4j.engine.tokenizer.Tokenizer;
+import io.gptq4j.engine.tokenizer.Tokenizers;
 import java.io.IOException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +39,21 @@ class StoriesPerplexityTest {
     @Test
     void seqlen128() {
         assertMatchesReference(Perplexity.evaluate(model, tokens, 128), 4.715628, 1519);
+    }
+
+    @Test
+    void sentencePieceModelTokenizesLikeReference() throws IOException {
+        Tokenizer tok512 = Tokenizers.load(SharedData.data("tok512.model"));
+        int[] actual = Perplexity.tokenize(tok512, Perplexity.readText(SharedData.data("tinystories_valid_eval.txt")));
+        assertArrayEquals(tokens, actual);
+    }
+
+    @Test
+    void ggufVocabularyKeepsDoubleSpace() throws IOException {
+        // Without whitespace normalisation the text's one double space costs one token more.
+        int[] actual = Perplexity.tokenize(model.tokenizer(),
+                Perplexity.readText(SharedData.data("tinystories_valid_eval.txt")));
+        assertEquals(194507, actual.length);
     }
 
     private static void assertMatchesReference(PerplexityResult result, double perplexity, int windows) {

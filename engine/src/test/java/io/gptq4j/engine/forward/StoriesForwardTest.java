@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gptq4j.engine.SharedData;
+import io.gptq4j.engine.eval.Perplexity;
 import io.gptq4j.engine.io.ModelLoader;
 import io.gptq4j.engine.io.SafeTensors;
 import io.gptq4j.engine.model.LlamaModel;
@@ -46,11 +47,26 @@ class StoriesForwardTest {
     }
 
     @Test
+    void tokenizerEncodesPromptAsReference() {
+        assertArrayEquals(new int[] {1, 403, 407, 261, 378}, Perplexity.tokenize(gguf.tokenizer(), "Once upon a time"));
+    }
+
+    @Test
     void greedyGenerationFromBosGguf() throws IOException {
         assertGreedyMatches(gguf);
     }
 
-    static void assertGreedyMatches(LlamaModel model) throws IOException {
+    @Test
+    void greedyGenerationFromBosLlama2cLegacy() throws IOException {
+        assertGreedyMatches(ModelLoader.load(SharedData.data("stories260K.bin")));
+    }
+
+    @Test
+    void greedyGenerationFromBosLlama2cVersion1() throws IOException {
+        assertGreedyMatches(ModelLoader.load(SharedData.data("stories260K_v1.bin")));
+    }
+
+    private static void assertGreedyMatches(LlamaModel model) throws IOException {
         JsonNode json = readJson("forward/greedy_generation.json");
         int[] expected = new int[json.get("generated_ids").size()];
         for (int i = 0; i < expected.length; i++) {
@@ -60,9 +76,13 @@ class StoriesForwardTest {
         int[] generated = Generator.greedy(model, new int[] {1}, json.get("steps").asInt());
 
         assertArrayEquals(expected, generated);
+        int[] withBos = new int[generated.length + 1];
+        withBos[0] = 1;
+        System.arraycopy(generated, 0, withBos, 1, generated.length);
+        assertEquals(json.get("text").asText(), gguf.tokenizer().decode(withBos));
     }
 
-    static JsonNode readJson(String fixture) throws IOException {
+    private static JsonNode readJson(String fixture) throws IOException {
         Path path = SharedData.fixture(fixture);
         return new ObjectMapper().readTree(path.toFile());
     }

@@ -1,0 +1,69 @@
+package io.gptq4j.engine.forward;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class MatmulTest {
+
+    @Test
+    void blasPathMatchesPlainLoops() {
+        int rows = 70;
+        int in = 250;
+        int out = 2000;
+        assertTrue((long) rows * in * out >= Matmul.BLAS_THRESHOLD, "the product must take the BLAS path");
+        Random random = new Random(7);
+        float[] x = TinyModels.gaussian(random, rows * in, 1);
+        float[] w = TinyModels.gaussian(random, out * in, 1);
+        float[] y = new float[rows * out];
+
+        Matmul.multiplyTransposed(x, rows, in, w, out, y);
+
+        for (int t = 0; t < rows; t += 13) {
+            for (int j = 0; j < out; j += 17) {
+                double expected = 0;
+                for (int k = 0; k < in; k++) {
+                    expected += (double) x[t * in + k] * w[j * in + k];
+                }
+                assertEquals(expected, y[t * out + j], 1e-3, "y[" + t + "][" + j + "]");
+            }
+        }
+    }
+
+    @Test
+    void smallPathHandlesOddSizes() {
+        Random random = new Random(8);
+        float[] x = TinyModels.gaussian(random, 3 * 7, 1);
+        float[] w = TinyModels.gaussian(random, 5 * 7, 1);
+        float[] y = new float[3 * 5];
+        java.util.Arrays.fill(y, Float.NaN);
+
+        Matmul.multiplyTransposedSmall(x, 3, 7, w, 5, y);
+
+        for (int t = 0; t < 3; t++) {
+            for (int j = 0; j < 5; j++) {
+                double expected = 0;
+                for (int k = 0; k < 7; k++) {
+                    expected += (double) x[t * 7 + k] * w[j * 7 + k];
+                }
+                assertEquals(expected, y[t * 5 + j], 1e-5, "y[" + t + "][" + j + "]");
+            }
+        }
+    }
+
+    @Test
+    void fastExpIsWithinTwoUlpOfMathExp() {
+        double maxRelative = 0;
+        for (float x = -87f; x <= 88f; x += 0.001f) {
+            double exact = Math.exp(x);
+            maxRelative = Math.max(maxRelative, Math.abs(FastExp.exp(x) - exact) / exact);
+        }
+        assertTrue(maxRelative < 2.4e-7, "max relative error " + maxRelative);
+        assertEquals(0f, FastExp.exp(-100f));
+        assertEquals(Float.POSITIVE_INFINITY, FastExp.exp(100f));
+        assertTrue(Float.isNaN(FastExp.exp(Float.NaN)));
+        assertEquals(1f, FastExp.exp(0f));
+    }
+}
