@@ -130,8 +130,8 @@ final class Evaluations {
             for (ModuleName m : ModuleName.values()) {
                 plan.put(m, spec);
             }
-            LayerQuantizer.quantizeLayer(copy, layer, pristine.inputsOf(layer), pristine.windows(), plan,
-                    new IdentityHashMap<>(), (linear, previous) -> { }, () -> { });
+            EngineLayers.quantizeLayer(copy, pristine.inputsOf(layer), plan, Map.of(), (linear, previous) -> { },
+                    io.gptq4j.engine.quant.ModuleProgressListener.none());
             ppl[layer] = perplexity(copy, eval);
             LOG.info("sensitivity: layer {} alone at {}: perplexity {}", layer, spec.label(), ppl[layer]);
         }

@@ -8,6 +8,8 @@ import io.gptq4j.engine.eval.Perplexity;
 import io.gptq4j.engine.model.Linear;
 import io.gptq4j.engine.model.LlamaModel;
 import io.gptq4j.engine.model.ModuleName;
+import io.gptq4j.engine.quant.LayerInputs;
+import io.gptq4j.engine.quant.LayerStep;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.IdentityHashMap;
@@ -151,14 +153,16 @@ public final class Session {
             int[] done = {0};
             for (var entry : plan.entrySet()) {
                 int layer = entry.getKey();
-                float[][] inputs = cache.inputsOf(layer);
-                List<LayerQuantizer.Outcome> outcomes = LayerQuantizer.quantizeLayer(model, layer, inputs,
-                        windows.windows(), entry.getValue(), originals, (linear, previous) -> applied.recordPrevious(layer, linear, previous),
-                        () -> progress.update(++done[0], "layer " + layer));
-                cache.invalidateAfter(layer);
-                for (LayerQuantizer.Outcome o : outcomes) {
-                    applied.add(toResult(stepIndex, layer, o));
-                    applied.warnings.addAll(Diagnostics.checkWeights(o.linear().name(), o.result().weight()));
+                LayerInputs inputs = cache.inputsOf(layer);
+                Map<ModuleName, Integer> dead = EngineLayers.deadColumns(model, inputs, entry.getValue().keySet());
+                LayerStep layerStep = EngineLayers.quantizeLayer(model, inputs, entry.getValue(), originals,
+                        (linear, previous) -> applied.recordPrevious(layer, linear, previous),
+                        (module, index, count) -> progress.update(++done[0], "layer " + layer + " " + module.module()));
+                cache.store(layerStep.next());
+                for (var r : layerStep.modules()) {
+                    applied.add(toResult(stepIndex, r, entry.getValue().get(r.module()), dead.get(r.module())));
+                    Linear linear = model.layers().get(layer).module(r.module());
+                    applied.warnings.addAll(Diagnostics.checkWeights(r.fullName(), linear.weight()));
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -358,10 +362,9 @@ public final class Session {
         return plan;
     }
 
-    private ModuleResult toResult(int step, int layer, LayerQuantizer.Outcome o) {
-        var r = o.result();
-        return new ModuleResult(step, layer, o.module().hfName(), o.spec(), r.avgLoss(), r.lossSum(),
-                r.relativeError(), r.dampPercentUsed(), r.deadColumns().size(), r.ntokens(), r.totalSeconds());
+    private static ModuleResult toResult(int step, io.gptq4j.engine.quant.ModuleResult r, QuantSpec spec, int dead) {
+        return new ModuleResult(step, r.layer(), r.module().hfName(), spec, r.avgLoss(), r.lossSum(),
+                r.relativeError(), r.dampPercentUsed(), dead, r.ntokens(), r.seconds());
     }
 
     /** Restores the weights a step replaced and drops the cached layer inputs they fed. */
