@@ -1,9 +1,8 @@
 package io.gptq4j.dsl;
 
+import io.gptq4j.engine.eval.Perplexity;
 import io.gptq4j.engine.tokenizer.Tokenizer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,17 +86,11 @@ public record Calibration(String file, int samples, int seqLen, Long seed) {
 
     /** Returns [BOS] + encode(text of {@code path}), encoded in one piece. */
     static int[] tokenize(Path path, Tokenizer tokenizer) {
-        String text;
         try {
-            text = new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
+            return Perplexity.tokenize(tokenizer, Perplexity.readText(path));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + path + ": " + e.getMessage(), e);
         }
-        int[] encoded = tokenizer.encode(text);
-        int[] tokens = new int[encoded.length + 1];
-        tokens[0] = tokenizer.bosId();
-        System.arraycopy(encoded, 0, tokens, 1, encoded.length);
-        return tokens;
     }
 
     /** Returns the settings as an ordered map, the form recipes store. */

@@ -141,10 +141,7 @@ final class Evaluations {
     SideBySide generate(String prompt, int maxTokens) {
         LlamaModel model = session.model();
         var tokenizer = model.tokenizer();
-        int[] encoded = tokenizer.encode(prompt);
-        int[] ids = new int[encoded.length + 1];
-        ids[0] = tokenizer.bosId();
-        System.arraycopy(encoded, 0, ids, 1, encoded.length);
+        int[] ids = Perplexity.tokenize(tokenizer, prompt);
         String before = tokenizer.decode(Generator.greedy(session.originalModel(), ids, maxTokens));
         String after = tokenizer.decode(Generator.greedy(model, ids, maxTokens));
         return new SideBySide(prompt, before, after);

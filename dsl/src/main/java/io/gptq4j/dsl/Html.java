@@ -34,10 +34,9 @@ final class Html {
         if (warnings.isEmpty()) {
             return "";
         }
-        StringBuilder s = new StringBuilder("<div style=\"background:#fff3cd;border-left:4px solid #e0a800;padding:4px 8px\">");
+        StringBuilder s = new StringBuilder("<div>");
         for (io.gptq4j.dsl.diagnostics.Diagnostic d : warnings) {
-            s.append("<div>&#9888; <b>").append(escape(d.code())).append("</b> ").append(escape(d.subject()))
-                    .append(": ").append(escape(d.message())).append("</div>");
+            s.append(d.toMimeBundle().data().get(io.gptq4j.dsl.display.MimeBundle.TEXT_HTML));
         }
         return s.append("</div>").toString();
     }
