@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Where calibration samples come from: a text file cut into windows of {@code seqLen} tokens.
+ * The source of calibration samples: a text file cut into windows of {@code seqLen} tokens.
  * The text is read as UTF-8 with no newline translation, encoded once as [BOS] + encode(text), and
  * cut into non-overlapping windows from token 0 (the tail is dropped). Without a seed the first
  * {@code samples} windows are used; with a seed the windows are a {@link Random}-shuffled choice.
@@ -58,7 +58,7 @@ public record Calibration(String file, int samples, int seqLen, Long seed) {
     /**
      * Reads, tokenizes and cuts the text.
      *
-     * @throws IllegalArgumentException when the file is missing or too short for the windows asked for
+     * @throws IllegalArgumentException when the file is missing or too short for the requested windows
      */
     public Windows load(Tokenizer tokenizer) {
         Path path = DataFiles.resolve(file);

@@ -46,16 +46,16 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Map<String, String> paths = new java.util.LinkedHashMap<>();
+        paths.put(DEFAULT_MODEL, modelPath().toString());
+        for (String text : TEXTS) {
+            paths.put(text, find(text, "the calibration and evaluation texts").toString());
+        }
         Path home = Path.of(System.getProperty("gptq4j.home", ".")).toAbsolutePath().normalize();
         Path notebook = home.resolve("notebooks").resolve(NOTEBOOK);
         if (!Files.isRegularFile(notebook)) {
             throw new IllegalStateException("the quickstart notebook is not at " + notebook
                     + "; run bin/gptq4j from a checkout of the repository");
-        }
-        Map<String, String> paths = new java.util.LinkedHashMap<>();
-        paths.put(DEFAULT_MODEL, modelPath().toString());
-        for (String text : TEXTS) {
-            paths.put(text, find(text, "the calibration and evaluation texts").toString());
         }
         Path dir = (out != null ? out : home.resolve("build").resolve("demo")).toAbsolutePath().normalize();
         Files.createDirectories(dir);
