@@ -32,7 +32,7 @@ public final class GptqScript {
      */
     public Object run(List<String> arguments, String body) {
         if (!arguments.isEmpty()) {
-            throw new ScriptException(0, "%%gptq takes no arguments, got " + arguments
+            throw new IllegalArgumentException("%%gptq takes no arguments, got " + arguments
                     + "; put commands on the lines below it");
         }
         // Each result is shown when the next one arrives, so a long cell reports as it goes.
