@@ -13,13 +13,14 @@ import picocli.CommandLine.Command;
         description = "GPTQ quantization for LLaMA-family models, and a Jupyter kernel for Java.",
         subcommands = {
             CommandLine.HelpCommand.class,
-            io.gptq4j.engine.cli.LayerCommand.class,
-            io.gptq4j.engine.cli.BenchCommand.class,
-            io.gptq4j.engine.cli.QuantizeCommand.class,
             io.gptq4j.engine.cli.PplCommand.class,
             io.gptq4j.engine.cli.GenerateCommand.class,
+            io.gptq4j.engine.cli.LayerCommand.class,
+            io.gptq4j.engine.cli.QuantizeCommand.class,
+            io.gptq4j.engine.cli.BenchCommand.class,
             KernelCommand.class,
             RunCommand.class,
+            DemoCommand.class,
         })
 public final class Main {
 
