@@ -241,10 +241,13 @@ class ExecuteTest(KernelTestCase):
         self.assertTrue(all(u["transient"]["display_id"] == display_id for u in updates))
         self.assertIn("3/3", updates[-1]["data"]["text/plain"])
 
-    def test_gptq_magic_without_dsl(self):
+    def test_gptq_magic_points_at_bad_word(self):
         reply, messages = self.kernel.execute("%%gptq\nquantize bits=4")
         self.assertEqual("error", reply["status"])
-        self.assertIn("not loaded", outputs(messages, "error")[0]["evalue"])
+        message = outputs(messages, "error")[0]["evalue"]
+        self.assertIn("line 1", message)
+        self.assertIn("'bits=4'", message)
+        self.assertIn("valid targets", message)
 
     def test_unknown_magic(self):
         reply, messages = self.kernel.execute("%nosuchmagic")
@@ -324,7 +327,9 @@ class InterruptTest(KernelTestCase):
         kernel.iopub_until_idle(msg_id)
         self.assertEqual("error", reply["content"]["status"])
         self.assertEqual("InterruptedException", reply["content"]["ename"])
-        idle = cpu_share(kernel.pid)
+        # The lowest of three one-second samples: JIT or GC work right after the interrupt can
+        # show up in one sample, while a loop that is still running shows up in all of them.
+        idle = min(cpu_share(kernel.pid) for _ in range(3))
         # The test machine may be shared, so "busy" is relative to what the loop got, not a full core.
         self.assertGreater(busy, 0.15, f"the busy cell did not run ({busy:.2f} CPU)")
         self.assertLess(idle, min(0.3, busy / 2), f"the kernel still burns CPU after the interrupt "

@@ -1,5 +1,6 @@
 package io.gptq4j.engine.cli;
 
+import io.gptq4j.engine.io.AtomicFiles;
 import io.gptq4j.engine.eval.Perplexity;
 import io.gptq4j.engine.eval.PerplexityResult;
 import io.gptq4j.engine.io.gptq.CheckpointFormat;
@@ -91,6 +92,9 @@ public final class QuantizeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         QuantConfig config = quant.toConfig();
         CheckpointFormat checkpointFormat = out == null ? null : CheckpointFormat.parse(format);
+        if (out != null) {
+            AtomicFiles.checkTargetFree(out.toAbsolutePath().normalize());
+        }
         LlamaModel llama = modelOptions.load();
         Tokenizer tokenizer = llama.tokenizer();
         int[] evalTokens = eval == null ? null : evaluationTokens(tokenizer);

@@ -18,9 +18,9 @@ record QuantizeReport(QuantConfig config, String method, CalibrationWindows cali
         pw.printf(Locale.ROOT, "%-5s %-16s %12s %12s %8s %7s %8s%n", "layer", "module", "avg loss", "rel. error",
                 "samples", "damp", "seconds");
         for (ModuleResult m : run.modules()) {
-            pw.printf(Locale.ROOT, "%-5d %-16s %12.6g %12.4g %8d %7s %8.3f%n", m.layer(), m.module().hfName(),
-                    m.avgLoss(), m.relativeError(), m.nsamples(), Double.isNaN(m.dampPercentUsed()) ? "-"
-                            : String.format(Locale.ROOT, "%.4f", m.dampPercentUsed()), m.seconds());
+            pw.printf(Locale.ROOT, "%-5d %-16s %12s %12s %8d %7s %8.3f%n", m.layer(), m.module().hfName(),
+                    orDash(m.avgLoss(), "%.6g"), orDash(m.relativeError(), "%.4g"), m.nsamples(),
+                    orDash(m.dampPercentUsed(), "%.4f"), m.seconds());
         }
         pw.printf(Locale.ROOT, "%d modules in %.2f s%n", run.modules().size(), run.seconds());
         if (perplexityBefore != null) {
@@ -80,5 +80,10 @@ record QuantizeReport(QuantConfig config, String method, CalibrationWindows cali
         } else {
             node.put(key, value);
         }
+    }
+
+    /** RTN has no loss and no damping; the table shows "-" where JSON writes null. */
+    private static String orDash(double value, String format) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, format, value);
     }
 }

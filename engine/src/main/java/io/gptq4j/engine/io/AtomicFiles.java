@@ -77,7 +77,13 @@ public final class AtomicFiles {
         }
     }
 
-    private static void checkTargetFree(Path target) throws IOException {
+    /**
+     * Checks that {@link #writeDirectory} could create {@code target}, so callers can reject an
+     * occupied output directory before hours of work rather than after.
+     *
+     * @throws FileAlreadyExistsException when {@code target} exists and is not an empty directory
+     */
+    public static void checkTargetFree(Path target) throws IOException {
         if (!Files.exists(target)) {
             return;
         }

@@ -31,7 +31,16 @@ public final class Main {
     /** Runs the command line and returns the exit code, without exiting the JVM. */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        addHelpOptions(cli);
         cli.setExecutionExceptionHandler(new CliErrors());
         return cli.execute(args);
+    }
+
+    /** Gives every subcommand, nested ones included, {@code --help} and {@code --version}. */
+    private static void addHelpOptions(CommandLine command) {
+        if (!(command.getCommand() instanceof CommandLine.HelpCommand)) {
+            command.getCommandSpec().mixinStandardHelpOptions(true);
+        }
+        command.getSubcommands().values().forEach(Main::addHelpOptions);
     }
 }
