@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gptq4j.engine.SharedData;
+import io.gptq4j.engine.eval.Perplexity;
 import io.gptq4j.engine.forward.LlamaForward;
 import io.gptq4j.engine.io.Half;
 import io.gptq4j.engine.io.ModelLoader;
@@ -151,6 +152,35 @@ class GptqCheckpointRoundTripTest {
         assertArrayEquals(new long[] {8, 64}, st.info("model.layers.0.self_attn.q_proj.qweight").shape());
         assertEquals(SafeTensors.DType.F16, st.info("model.embed_tokens.weight").dtype());
         assertFalse(st.contains("model.layers.0.self_attn.q_proj.weight"));
+    }
+
+    @Test
+    void checkpointPerplexityMatchesInMemoryModel() throws IOException {
+        QuantConfig config = QuantConfig.bits(4).groupSize(32).build();
+        Map<String, QuantResult> modules = quantizeAll(config);
+        Path dir = tmp.resolve("ckpt-ppl");
+        GptqCheckpointWriter.write(gguf, modules, config, dir, CheckpointFormat.GPTQ_V2);
+
+        // The quantized model as a session holds it: float32 Q, float32 everything else. The
+        // checkpoint stores scales and unquantized tensors in fp16, which perplexity must absorb.
+        List<LlamaLayer> layers = new ArrayList<>();
+        for (LlamaLayer layer : gguf.layers()) {
+            Map<ModuleName, Linear> linears = new EnumMap<>(ModuleName.class);
+            for (ModuleName m : ModuleName.values()) {
+                Linear l = layer.module(m);
+                linears.put(m, new Linear(l.name(), l.outFeatures(), l.inFeatures(),
+                        modules.get(l.name()).weight(), null));
+            }
+            layers.add(new LlamaLayer(layer.index(), layer.attnNorm(), layer.ffnNorm(), linears));
+        }
+        LlamaModel inMemory = new LlamaModel(gguf.config(), gguf.tokenEmbedding(), layers, gguf.outputNorm(),
+                gguf.output(), null, null);
+
+        int[] tokens = SafeTensors.open(SharedData.fixture("forward/ppl_tinystories_eval.safetensors")).ints("tokens");
+        int[] firstWindows = java.util.Arrays.copyOf(tokens, 16 * 512);
+        double want = Perplexity.evaluate(inMemory, firstWindows, 512).perplexity();
+        double got = Perplexity.evaluate(ModelLoader.load(dir), firstWindows, 512).perplexity();
+        assertEquals(want, got, want * 1e-4, "perplexity of the reloaded checkpoint");
     }
 
     @Test
