@@ -37,8 +37,9 @@ final class OpenBlas implements Blas {
         Loader.load(openblas_full.class);
         int threads = Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime().availableProcessors());
         openblas_full.openblas_set_num_threads(Math.max(1, threads));
-        LOG.info("Using OpenBLAS ({}), {} threads", openblas_full.openblas_get_config().getString().trim(),
-                openblas_full.openblas_get_num_threads());
+        LOG.info("Using OpenBLAS ({}), {} threads, OPENBLAS_THREAD_TIMEOUT={}",
+                openblas_full.openblas_get_config().getString().trim(), openblas_full.openblas_get_num_threads(),
+                System.getenv().getOrDefault("OPENBLAS_THREAD_TIMEOUT", "unset (spin 2^28 cycles)"));
         return new OpenBlas();
     }
 

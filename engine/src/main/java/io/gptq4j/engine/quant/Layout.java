@@ -39,11 +39,14 @@ final class Layout {
         IntStream.range(0, rowTiles).parallel().forEach(tile -> {
             int r0 = tile * TILE;
             int r1 = Math.min(rows, r0 + TILE);
-            for (int p = 0; p < cols; p++) {
-                int src = p * rows;
-                int col = perm[p];
+            // Square tiles keep both the TILE source rows and the TILE destination rows in cache.
+            for (int p0 = 0; p0 < cols; p0 += TILE) {
+                int p1 = Math.min(cols, p0 + TILE);
                 for (int r = r0; r < r1; r++) {
-                    a[r * cols + col] = t[src + r];
+                    int dst = r * cols;
+                    for (int p = p0; p < p1; p++) {
+                        a[dst + perm[p]] = t[p * rows + r];
+                    }
                 }
             }
         });
