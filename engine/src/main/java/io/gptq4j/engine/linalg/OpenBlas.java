@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link Blas} backed by OpenBLAS through the bytedeco JavaCPP presets. Each call copies the
  * referenced sub-matrices into off-heap buffers, runs the native routine and copies the written
- * matrix back, so the cost of a call is its flops plus one pass over its operands.
+ * matrix back, so the cost of a call is its flops plus one pass over its operands. The buffers
+ * are per-thread and reused across calls ({@link OffHeapScratch}), so repeated calls do not pay
+ * for allocation and first-touch page faults.
  */
 final class OpenBlas implements Blas {
     /** System property for the OpenBLAS thread count; defaults to the available processors. */
@@ -35,8 +37,9 @@ final class OpenBlas implements Blas {
         Loader.load(openblas_full.class);
         int threads = Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime().availableProcessors());
         openblas_full.openblas_set_num_threads(Math.max(1, threads));
-        LOG.info("Using OpenBLAS ({}), {} threads", openblas_full.openblas_get_config().getString().trim(),
-                openblas_full.openblas_get_num_threads());
+        LOG.info("Using OpenBLAS ({}), {} threads, OPENBLAS_THREAD_TIMEOUT={}",
+                openblas_full.openblas_get_config().getString().trim(), openblas_full.openblas_get_num_threads(),
+                System.getenv().getOrDefault("OPENBLAS_THREAD_TIMEOUT", "unset (spin 2^28 cycles)"));
         return new OpenBlas();
     }
 
@@ -57,13 +60,16 @@ final class OpenBlas implements Blas {
         int aCols = transA ? m : k;
         int bRows = transB ? n : k;
         int bCols = transB ? k : n;
-        try (FloatPointer pa = copyIn(a, aOffset, lda, aRows, aCols);
-             FloatPointer pb = copyIn(b, bOffset, ldb, bRows, bCols);
-             FloatPointer pc = beta == 0f ? new FloatPointer((long) m * n) : copyIn(c, cOffset, ldc, m, n)) {
-            openblas.cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    m, n, k, alpha, pa, Math.max(1, aCols), pb, Math.max(1, bCols), beta, pc, n);
-            copyOut(pc, c, cOffset, ldc, m, n);
+        OffHeapScratch scratch = OffHeapScratch.get();
+        FloatPointer pa = copyIn(scratch.buffer(0, (long) aRows * aCols), a, aOffset, lda, aRows, aCols);
+        FloatPointer pb = copyIn(scratch.buffer(1, (long) bRows * bCols), b, bOffset, ldb, bRows, bCols);
+        FloatPointer pc = scratch.buffer(2, (long) m * n);
+        if (beta != 0f) {
+            copyIn(pc, c, cOffset, ldc, m, n);
         }
+        openblas.cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                m, n, k, alpha, pa, Math.max(1, aCols), pb, Math.max(1, bCols), beta, pc, n);
+        copyOut(pc, c, cOffset, ldc, m, n);
     }
 
     @Override
@@ -75,12 +81,12 @@ final class OpenBlas implements Blas {
         }
         int aRows = trans ? k : n;
         int aCols = trans ? n : k;
-        try (FloatPointer pa = copyIn(a, aOffset, lda, aRows, aCols);
-             FloatPointer pc = copyIn(c, cOffset, ldc, n, n)) {
-            openblas.cblas_ssyrk(CblasRowMajor, triangle == Triangle.UPPER ? CblasUpper : CblasLower,
-                    trans ? CblasTrans : CblasNoTrans, n, k, alpha, pa, Math.max(1, aCols), beta, pc, n);
-            copyOutTriangle(pc, c, cOffset, ldc, n, triangle);
-        }
+        OffHeapScratch scratch = OffHeapScratch.get();
+        FloatPointer pa = copyIn(scratch.buffer(0, (long) aRows * aCols), a, aOffset, lda, aRows, aCols);
+        FloatPointer pc = copyIn(scratch.buffer(2, (long) n * n), c, cOffset, ldc, n, n);
+        openblas.cblas_ssyrk(CblasRowMajor, triangle == Triangle.UPPER ? CblasUpper : CblasLower,
+                trans ? CblasTrans : CblasNoTrans, n, k, alpha, pa, Math.max(1, aCols), beta, pc, n);
+        copyOutTriangle(pc, c, cOffset, ldc, n, triangle);
     }
 
     @Override
@@ -104,31 +110,28 @@ final class OpenBlas implements Blas {
         if (n == 0) {
             return 0;
         }
-        try (FloatPointer p = copyIn(a, offset, lda, n, n)) {
-            // A row-major triangle is the opposite triangle of the same buffer read column-major, and
-            // these routines commute with transposition (potrf: A = U^T U <=> A^T = L L^T with L = U^T).
-            // Calling the column-major routine on the opposite triangle skips LAPACKE's two n x n
-            // transpositions.
-            byte uplo = (triangle == Triangle.UPPER ? Triangle.LOWER : Triangle.UPPER).lapackChar();
-            int info = switch (routine) {
-                case POTRF -> openblas.LAPACKE_spotrf(LAPACK_COL_MAJOR, uplo, n, p, n);
-                case POTRI -> openblas.LAPACKE_spotri(LAPACK_COL_MAJOR, uplo, n, p, n);
-                case TRTRI -> openblas.LAPACKE_strtri(LAPACK_COL_MAJOR, uplo, (byte) 'N', n, p, n);
-            };
-            if (info < 0) {
-                throw new IllegalArgumentException("LAPACKE " + routine + " rejected argument " + (-info)
-                        + " (n=" + n + ", lda=" + lda + ")");
-            }
-            // A failed factorisation leaves the matrix partly overwritten, as LAPACK documents.
-            copyOutTriangle(p, a, offset, lda, n, triangle);
-            return info;
+        FloatPointer p = copyIn(OffHeapScratch.get().buffer(0, (long) n * n), a, offset, lda, n, n);
+        // A row-major triangle is the opposite triangle of the same buffer read column-major, and
+        // these routines commute with transposition (potrf: A = U^T U <=> A^T = L L^T with L = U^T).
+        // Calling the column-major routine on the opposite triangle skips LAPACKE's two n x n
+        // transpositions.
+        byte uplo = (triangle == Triangle.UPPER ? Triangle.LOWER : Triangle.UPPER).lapackChar();
+        int info = switch (routine) {
+            case POTRF -> openblas.LAPACKE_spotrf(LAPACK_COL_MAJOR, uplo, n, p, n);
+            case POTRI -> openblas.LAPACKE_spotri(LAPACK_COL_MAJOR, uplo, n, p, n);
+            case TRTRI -> openblas.LAPACKE_strtri(LAPACK_COL_MAJOR, uplo, (byte) 'N', n, p, n);
+        };
+        if (info < 0) {
+            throw new IllegalArgumentException("LAPACKE " + routine + " rejected argument " + (-info)
+                    + " (n=" + n + ", lda=" + lda + ")");
         }
+        // A failed factorisation leaves the matrix partly overwritten, as LAPACK documents.
+        copyOutTriangle(p, a, offset, lda, n, triangle);
+        return info;
     }
 
-    /** Copies a rows x cols sub-matrix into a new dense off-heap buffer with leading dimension cols. */
-    private static FloatPointer copyIn(float[] src, int offset, int ld, int rows, int cols) {
-        long size = Math.max(1L, (long) rows * cols);
-        FloatPointer p = new FloatPointer(size);
+    /** Copies a rows x cols sub-matrix into the dense off-heap buffer p with leading dimension cols; returns p. */
+    private static FloatPointer copyIn(FloatPointer p, float[] src, int offset, int ld, int rows, int cols) {
         if (ld == cols) {
             p.put(src, offset, rows * cols);
         } else {

@@ -187,9 +187,10 @@ final class ColumnSweep {
                     Grid.find(wt, rows, 1, c, Math.min(c + g, cols), r0, r1, config, scaleT, zeroT, paramBase);
                 }
             }
+            int wAt = j * rows;
+            applyBlockErrors(b0, j, r0, r1, block, err, errAt);
             float d = u[c * cols + c];
             float dd = d * d;
-            int wAt = j * rows;
             int out = c * rows;
             double columnSum = 0;
             for (int r = r0; r < r1; r++) {
@@ -205,13 +206,43 @@ final class ColumnSweep {
                 err[errAt + wAt + r] = diff / d;
             }
             loss[j] = columnSum;
-            int uRow = c * cols + b0;
-            for (int jj = j + 1; jj < count; jj++) {
-                float f = u[uRow + jj];
-                int at = jj * rows;
-                for (int r = r0; r < r1; r++) {
-                    block[at + r] -= err[errAt + wAt + r] * f;
-                }
+        }
+    }
+
+    /**
+     * Applies the in-block error feedback of the block's earlier columns to column j:
+     * {@code block[j] -= err[i] * U[b0 + i, b0 + j]} for i = 0, 1, ..., j - 1 in that order. This
+     * is AutoGPTQ's right-looking update reorganised to read each earlier error once per column and
+     * write column j once; every element still sees the same subtractions in the same order, so
+     * the result is bit-identical (Java never fuses a multiply and an add).
+     */
+    private void applyBlockErrors(int b0, int j, int r0, int r1, float[] block, float[] err, int errAt) {
+        int at = j * rows;
+        int uCol = b0 + j;
+        int i = 0;
+        for (; i + 3 < j; i += 4) {
+            float f0 = u[(b0 + i) * cols + uCol];
+            float f1 = u[(b0 + i + 1) * cols + uCol];
+            float f2 = u[(b0 + i + 2) * cols + uCol];
+            float f3 = u[(b0 + i + 3) * cols + uCol];
+            int e0 = errAt + i * rows;
+            int e1 = e0 + rows;
+            int e2 = e1 + rows;
+            int e3 = e2 + rows;
+            for (int r = r0; r < r1; r++) {
+                float v = block[at + r];
+                v -= err[e0 + r] * f0;
+                v -= err[e1 + r] * f1;
+                v -= err[e2 + r] * f2;
+                v -= err[e3 + r] * f3;
+                block[at + r] = v;
+            }
+        }
+        for (; i < j; i++) {
+            float f = u[(b0 + i) * cols + uCol];
+            int e = errAt + i * rows;
+            for (int r = r0; r < r1; r++) {
+                block[at + r] -= err[e + r] * f;
             }
         }
     }

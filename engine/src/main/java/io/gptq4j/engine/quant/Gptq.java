@@ -37,6 +37,8 @@ public final class Gptq {
     public static QuantResult quantize(String module, float[] weight, int rows, int cols, Hessian hessian,
                                        QuantConfig config) {
         checkInputs(module, weight, rows, cols, hessian);
+        // Read before matrix(), whose final SYRK adds to accumulateSeconds and is also inside start's span.
+        double accumulateSeconds = hessian.accumulateSeconds();
         long start = System.nanoTime();
         int nsamples = hessian.nsamples();
         long ntokens = hessian.ntokens();
@@ -78,7 +80,7 @@ public final class Gptq {
             wt = Layout.permuteRows(wt, rows, perm);
             h = Layout.permuteSymmetric(h, cols, perm);
         }
-        double hessianSeconds = hessian.accumulateSeconds() + seconds(start);
+        double hessianSeconds = accumulateSeconds + seconds(start);
 
         long metricsStart = System.nanoTime();
         double weightTrace = Layout.weightedTrace(wt, h, rows, cols);

@@ -1,11 +1,14 @@
 package io.gptq4j.engine.quant;
 
 import io.gptq4j.engine.linalg.Blas;
+import io.gptq4j.engine.linalg.Triangle;
 import java.util.stream.IntStream;
 
 /** Transpositions, permutations and the weighted trace used around the GPTQ sweep. */
 final class Layout {
     private static final int TILE = 64;
+    /** Rows of the Gram matrix formed per step of {@link #weightedTrace}: 1024 x cols floats of scratch. */
+    private static final int TRACE_BLOCK = 1024;
 
     private Layout() {
     }
@@ -36,11 +39,14 @@ final class Layout {
         IntStream.range(0, rowTiles).parallel().forEach(tile -> {
             int r0 = tile * TILE;
             int r1 = Math.min(rows, r0 + TILE);
-            for (int p = 0; p < cols; p++) {
-                int src = p * rows;
-                int col = perm[p];
+            // Square tiles keep both the TILE source rows and the TILE destination rows in cache.
+            for (int p0 = 0; p0 < cols; p0 += TILE) {
+                int p1 = Math.min(cols, p0 + TILE);
                 for (int r = r0; r < r1; r++) {
-                    a[r * cols + col] = t[src + r];
+                    int dst = r * cols;
+                    for (int p = p0; p < p1; p++) {
+                        a[dst + perm[p]] = t[p * rows + r];
+                    }
                 }
             }
         });
@@ -71,19 +77,25 @@ final class Layout {
 
     /**
      * Returns {@code tr(W H W^T) = sum_ij H_ij (W^T W)_ij} in float64, from the transpose
-     * {@code wt} (cols x rows) and a full symmetric H (cols x cols). The Gram matrix is formed in
-     * row blocks, upper part only, so the cost is about cols^2 * rows multiply-adds.
+     * {@code wt} (cols x rows) and a full symmetric H (cols x cols). The upper triangle of the Gram
+     * matrix is formed in row blocks, one SYRK for each diagonal block and one GEMM for the
+     * rectangle to its right, so the cost is cols^2 * rows / 2 multiply-adds plus one pass over H.
      */
     static double weightedTrace(float[] wt, float[] h, int rows, int cols) {
         Blas blas = Blas.get();
-        int blockRows = 1024;
-        float[] gram = new float[Math.min(blockRows, cols) * cols];
+        int blockRows = Math.min(TRACE_BLOCK, cols);
+        float[] gram = new float[blockRows * cols];
         double sum = 0;
         for (int i0 = 0; i0 < cols; i0 += blockRows) {
             int i1 = Math.min(cols, i0 + blockRows);
+            int nb = i1 - i0;
             int width = cols - i0;
-            blas.sgemm(false, true, i1 - i0, width, rows, 1f, wt, i0 * rows, rows, wt, i0 * rows, rows,
-                    0f, gram, 0, width);
+            // gram row i - i0, column j - i0 holds (W^T W)_ij for j >= i.
+            blas.ssyrk(Triangle.UPPER, false, nb, rows, 1f, wt, i0 * rows, rows, 0f, gram, 0, width);
+            if (i1 < cols) {
+                blas.sgemm(false, true, nb, cols - i1, rows, 1f, wt, i0 * rows, rows, wt, i1 * rows, rows,
+                        0f, gram, nb, width);
+            }
             for (int i = i0; i < i1; i++) {
                 int g = (i - i0) * width - i0;
                 int hRow = i * cols;

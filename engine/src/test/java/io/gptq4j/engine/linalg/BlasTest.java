@@ -293,6 +293,30 @@ class BlasTest {
         return h;
     }
 
+    /** The per-thread OpenBLAS buffers are reused across calls of growing and shrinking size. */
+    @Test
+    void openBlasReusesBuffersAcrossShapes() {
+        Blas java = new JavaBlas();
+        Blas open = OpenBlas.load();
+        Random rnd = new Random(11);
+        int[][] shapes = {{200, 180, 70}, {5, 3, 4}, {64, 300, 33}, {1, 1, 1}, {210, 190, 80}};
+        for (int[] shape : shapes) {
+            int m = shape[0];
+            int n = shape[1];
+            int k = shape[2];
+            // Padded leading dimensions and offsets, and beta = 1 so C is read as well as written.
+            int lda = k + 3;
+            int ldc = n + 2;
+            float[] a = random(rnd, 5 + m * lda);
+            float[] b = random(rnd, n * k);
+            float[] cJava = random(rnd, 1 + m * ldc);
+            float[] cOpen = cJava.clone();
+            java.sgemm(false, true, m, n, k, 0.5f, a, 5, lda, b, 0, k, 1f, cJava, 1, ldc);
+            open.sgemm(false, true, m, n, k, 0.5f, a, 5, lda, b, 0, k, 1f, cOpen, 1, ldc);
+            assertArrayEquals(cJava, cOpen, 1e-4f, "sgemm " + m + " x " + n + " x " + k);
+        }
+    }
+
     private static float[] random(Random rnd, int size) {
         float[] a = new float[size];
         for (int i = 0; i < size; i++) {

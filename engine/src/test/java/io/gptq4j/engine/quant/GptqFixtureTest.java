@@ -168,7 +168,8 @@ class GptqFixtureTest {
 
     /**
      * {@code lossSum = tr((W0 - Q) H_d (W0 - Q)^T) / 2}, computed here in float64 from the fixture's
-     * H (dead columns fixed) and the result's lambda.
+     * H (dead columns fixed) and the result's lambda; also the relative error
+     * {@code tr(dW H dW^T) / tr(W0 H W0^T)} with the undamped H.
      */
     static void checkLossIdentity(LayerFixture f, QuantResult r) {
         int rows = f.rows();
@@ -184,20 +185,34 @@ class GptqFixtureTest {
             hd[k * cols + k] += r.lambda();
         }
         double trace = 0;
+        double deltaNorm = 0;
+        double weightTrace = 0;
+        double weightNorm = 0;
         double[] delta = new double[cols];
+        double[] weight = new double[cols];
         for (int row = 0; row < rows; row++) {
             for (int k = 0; k < cols; k++) {
-                double w0 = r.deadColumns().contains(k) ? 0 : f.w()[row * cols + k];
-                delta[k] = w0 - r.weight()[row * cols + k];
+                weight[k] = r.deadColumns().contains(k) ? 0 : f.w()[row * cols + k];
+                delta[k] = weight[k] - r.weight()[row * cols + k];
+                deltaNorm += delta[k] * delta[k];
+                weightNorm += weight[k] * weight[k];
             }
             for (int i = 0; i < cols; i++) {
                 double s = 0;
+                double t = 0;
                 for (int j = 0; j < cols; j++) {
                     s += hd[i * cols + j] * delta[j];
+                    t += hd[i * cols + j] * weight[j];
                 }
                 trace += delta[i] * s;
+                weightTrace += weight[i] * t;
             }
         }
         assertEquals(trace / 2, r.lossSum(), 1e-5 * trace / 2, f.name() + ": loss identity");
+
+        // relativeError uses the undamped H: x H_d x^T - lambda ||x||^2 = x H x^T for each row x.
+        double lambda = r.lambda();
+        double expectedRelative = (trace - lambda * deltaNorm) / (weightTrace - lambda * weightNorm);
+        assertEquals(expectedRelative, r.relativeError(), 1e-4 * expectedRelative, f.name() + ": relative error");
     }
 }
