@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes files and directories so that the target name either does not exist or holds complete
+ * Writes files and directories so that the target name either does not exist or contains complete
  * content: everything goes to a temporary sibling first, which is then renamed in one step.
  * A rename within one directory is atomic on POSIX file systems.
  */

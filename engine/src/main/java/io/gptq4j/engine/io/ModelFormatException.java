@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /**
  * A model, tokenizer or tensor file that cannot be read as its format requires. The message names
- * the file and the offending tensor or field and says what to do.
+ * the file and the offending tensor or field and tells the user what to do.
  */
 public class ModelFormatException extends RuntimeException {
     private final Path file;
@@ -19,7 +19,7 @@ public class ModelFormatException extends RuntimeException {
         this.file = file;
     }
 
-    /** The file that failed to load. */
+    /** Returns the file that failed to load. */
     public Path file() {
         return file;
     }

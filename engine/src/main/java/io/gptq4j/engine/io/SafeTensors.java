@@ -288,7 +288,7 @@ public final class SafeTensors {
     private int checkedLength(TensorInfo t) {
         long n = t.elementCount();
         if (n > Integer.MAX_VALUE - 8) {
-            throw new ModelFormatException(file, "tensor '" + t.name() + "' has " + n + " elements, more than one Java array holds");
+            throw new ModelFormatException(file, "tensor '" + t.name() + "' has " + n + " elements, more than a Java array can contain; this reader cannot load it");
         }
         return (int) n;
     }

@@ -213,7 +213,7 @@ final class ColumnSweep {
      * Applies the in-block error feedback of the block's earlier columns to column j:
      * {@code block[j] -= err[i] * U[b0 + i, b0 + j]} for i = 0, 1, ..., j - 1 in that order. This
      * is AutoGPTQ's right-looking update reorganised to read each earlier error once per column and
-     * write column j once; every element still sees the same subtractions in the same order, so
+     * write column j once; every element still receives the same subtractions in the same order, so
      * the result is bit-identical (Java never fuses a multiply and an add).
      */
     private void applyBlockErrors(int b0, int j, int r0, int r1, float[] block, float[] err, int errAt) {

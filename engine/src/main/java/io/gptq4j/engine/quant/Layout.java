@@ -90,7 +90,7 @@ final class Layout {
             int i1 = Math.min(cols, i0 + blockRows);
             int nb = i1 - i0;
             int width = cols - i0;
-            // gram row i - i0, column j - i0 holds (W^T W)_ij for j >= i.
+            // gram row i - i0, column j - i0 contains (W^T W)_ij for j >= i.
             blas.ssyrk(Triangle.UPPER, false, nb, rows, 1f, wt, i0 * rows, rows, 0f, gram, 0, width);
             if (i1 < cols) {
                 blas.sgemm(false, true, nb, cols - i1, rows, 1f, wt, i0 * rows, rows, wt, i1 * rows, rows,

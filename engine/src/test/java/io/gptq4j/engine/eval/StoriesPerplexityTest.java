@@ -39,8 +39,8 @@ class StoriesPerplexityTest {
 
     @Test
     void seqlen128FirstWindows() {
-        // Windows are independent, so the first 160 of the 1519 windows check every per-window
-        // value at a tenth of the cost; the full run at seqlen 512 covers the whole text.
+        // Windows are independent, so the first 160 of the 1519 windows check the per-window values
+        // at a tenth of the cost. The full run at seqlen 512 covers the whole text.
         int windows = 160;
         PerplexityResult result = Perplexity.evaluate(model, Arrays.copyOf(tokens, windows * 128), 128);
         JsonNode reference = expected.get("results").get("128").get("window_mean_ce");

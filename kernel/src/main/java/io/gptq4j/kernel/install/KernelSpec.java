@@ -44,8 +44,8 @@ public final class KernelSpec {
         json.put("language", "java");
         json.put("interrupt_mode", "message");
         json.put("metadata", Map.of("debugger", false));
-        // Idle OpenBLAS threads otherwise spin for about 0.1 s after each call, taking cores from
-        // the Java threads that run between calls; the variable must be set before the JVM starts.
+        // Idle OpenBLAS threads otherwise spin for about 0.1 s after each call and take cores from
+        // the Java threads that run between calls. OpenBLAS reads the variable once, at JVM start.
         json.put("env", Map.of("OPENBLAS_THREAD_TIMEOUT", "4"));
         return json;
     }

@@ -86,7 +86,7 @@ class GptqCheckpointRoundTripTest {
         return out;
     }
 
-    /** The GGUF model with quantized modules dequantized and every other tensor rounded to fp16. */
+    /** Returns the GGUF model with quantized modules dequantized and every other tensor rounded to fp16. */
     private static LlamaModel expectedModel(Map<String, QuantResult> modules) {
         List<LlamaLayer> layers = new ArrayList<>();
         for (LlamaLayer layer : gguf.layers()) {
@@ -161,7 +161,7 @@ class GptqCheckpointRoundTripTest {
         Path dir = tmp.resolve("ckpt-ppl");
         GptqCheckpointWriter.write(gguf, modules, config, dir, CheckpointFormat.GPTQ_V2);
 
-        // The quantized model as a session holds it: float32 Q, float32 everything else. The
+        // The quantized model as a session keeps it: float32 Q and float32 everything else. The
         // checkpoint stores scales and unquantized tensors in fp16, which perplexity must absorb.
         List<LlamaLayer> layers = new ArrayList<>();
         for (LlamaLayer layer : gguf.layers()) {
