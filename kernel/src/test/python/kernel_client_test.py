@@ -449,17 +449,36 @@ class CliTest(unittest.TestCase):
     def test_run_failing_notebook(self):
         folder = tempfile.mkdtemp(prefix="gptq4j-run-fail-")
         notebook = os.path.join(folder, "fails.ipynb")
+        out = os.path.join(folder, "out.ipynb")
+        html = os.path.join(folder, "out.html")
+        sources = ["System.out.println(\"before\");", "// divides by zero\nint x = 1 / 0;", "int z = 3;"]
+        cells = [{"cell_type": "markdown", "metadata": {}, "source": "# Fails in cell 3"}]
+        cells += [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": s}
+                  for s in sources]
         with open(notebook, "w") as f:
-            json.dump({"cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
-                                  "source": "int x = 1 / 0;"}],
+            json.dump({"cells": cells,
                        "metadata": {"kernelspec": {"name": "gptq4j", "display_name": "Java (gptq4j)",
                                                    "language": "java"}},
                        "nbformat": 4, "nbformat_minor": 5}, f)
-        result = subprocess.run([os.path.join(ROOT, "bin", "gptq4j"), "run", notebook, "--timeout", "120"],
+        result = subprocess.run([os.path.join(ROOT, "bin", "gptq4j"), "run", notebook, "--out", out, "--html", html,
+                                 "--timeout", "120"],
                                 capture_output=True, text=True, timeout=TIMEOUT * 3)
         self.assertEqual(1, result.returncode, result.stdout + result.stderr)
-        self.assertIn("ArithmeticException", result.stdout + result.stderr)
-
+        # One short message: the cell's position among all cells, its first source line, the Java exception.
+        self.assertIn("cell 3 failed: // divides by zero\n  java.lang.ArithmeticException: / by zero", result.stderr)
+        self.assertNotIn("Traceback", result.stderr)
+        self.assertNotIn("INFO", result.stderr)
+        with open(out) as f:
+            executed = json.load(f)["cells"]
+        self.assertEqual([("stream", "before\n")],
+                         [(o["output_type"], "".join(o["text"])) for o in executed[1]["outputs"]])
+        errors = [o for o in executed[2]["outputs"] if o["output_type"] == "error"]
+        self.assertEqual(["java.lang.ArithmeticException"], [o["ename"] for o in errors])
+        self.assertEqual(1, len(executed[2]["outputs"]), "kernel logs must not reach cell output")
+        self.assertIsNone(executed[3]["execution_count"], "cells after the failure must not run")
+        self.assertEqual([], executed[3]["outputs"])
+        with open(html) as f:
+            self.assertIn("ArithmeticException", f.read())
 
 if __name__ == "__main__":
     unittest.main()

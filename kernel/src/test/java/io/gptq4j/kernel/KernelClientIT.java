@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs the Python kernel tests ({@code src/test/python/kernel_client_test.py}) against the shaded
  * jar with Debian's jupyter_client, one test class per JUnit test so a failure names its area.
- * Needs {@code /usr/bin/python3} with jupyter_client, pyzmq and nbconvert.
+ * Needs {@code /usr/bin/python3} with jupyter_client, pyzmq, nbclient and nbconvert.
  */
 class KernelClientIT {
 

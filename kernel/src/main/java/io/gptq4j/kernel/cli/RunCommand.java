@@ -3,6 +3,8 @@ package io.gptq4j.kernel.cli;
 import io.gptq4j.kernel.install.JupyterPaths;
 import io.gptq4j.kernel.install.KernelSpec;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,17 +19,23 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code gptq4j run NOTEBOOK}: executes a notebook headlessly with {@code jupyter nbconvert
- * --execute} on this kernel, installed into a private temporary prefix, so no kernelspec of the
- * user is needed or changed. Exits non-zero when a cell fails.
+ * {@code gptq4j run NOTEBOOK}: executes a notebook headlessly with nbclient ({@code run_notebook.py}
+ * on {@code /usr/bin/python3}) on this kernel, installed into a private temporary prefix, so no
+ * kernelspec of the user is needed or changed. Execution stops at the first failing cell; the
+ * notebook is still written, up to and including that cell, and the command exits with 1.
  */
 @Command(name = "run", description = "Execute a notebook headlessly with the gptq4j kernel; exit code 1 if a cell fails.")
 public final class RunCommand implements Callable<Integer> {
 
+    private static final String DRIVER = "run_notebook.py";
+    /** Keeps the kernel's warnings and errors on stderr but not its INFO lines (start, class path). */
+    private static final String KERNEL_LOG_LEVEL = "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn";
+
     @Parameters(paramLabel = "NOTEBOOK", description = "Notebook (.ipynb) to execute.")
     Path notebook;
 
-    @Option(names = "--out", paramLabel = "OUT.ipynb", description = "Write the executed notebook here (default: not kept).")
+    @Option(names = "--out", paramLabel = "OUT.ipynb",
+            description = "Write the executed notebook here, also when a cell fails (default: not kept).")
     Path out;
 
     @Option(names = "--html", paramLabel = "OUT.html", description = "Also write the executed notebook as HTML.")
@@ -50,24 +58,26 @@ public final class RunCommand implements Callable<Integer> {
         }
         Path prefix = Files.createTempDirectory("gptq4j-run-");
         try {
+            List<String> jvmOptions = new ArrayList<>(KernelSpec.DEFAULT_JVM_OPTIONS);
+            jvmOptions.add(KERNEL_LOG_LEVEL);
             KernelSpec.write(JupyterPaths.prefixKernelsDir(prefix), KernelSpec.DEFAULT_NAME, KernelSpec.currentJava(),
-                    KernelSpec.currentJar(), KernelSpec.DEFAULT_JVM_OPTIONS, KernelSpec.DISPLAY_NAME);
+                    KernelSpec.currentJar(), jvmOptions, KernelSpec.DISPLAY_NAME);
             Path executed = out != null ? out.toAbsolutePath() : prefix.resolve("executed.ipynb");
-            int status = nbconvert(prefix, List.of("--to", "notebook", "--execute",
-                    "--ExecutePreprocessor.kernel_name=" + KernelSpec.DEFAULT_NAME,
-                    "--ExecutePreprocessor.timeout=" + timeoutSeconds,
-                    "--output-dir", executed.getParent().toString(),
-                    "--output", executed.getFileName().toString(),
-                    notebook.toAbsolutePath().toString()));
-            if (html != null && Files.exists(executed)) {
-                Path target = html.toAbsolutePath();
-                int htmlStatus = nbconvert(prefix, List.of("--to", "html", "--output-dir", target.getParent().toString(),
-                        "--output", target.getFileName().toString(), executed.toString()));
-                status = status != 0 ? status : htmlStatus;
+            Path failureFile = prefix.resolve("failure.json");
+            int status = execute(prefix, List.of(notebook.toAbsolutePath().toString(), executed.toString(),
+                    html != null ? html.toAbsolutePath().toString() : "", KernelSpec.DEFAULT_NAME,
+                    Integer.toString(timeoutSeconds), failureFile.toString()));
+            PrintWriter err = spec.commandLine().getErr();
+            if (Files.isRegularFile(failureFile)) {
+                err.println("gptq4j run: " + notebook + ": " + CellRunFailure.read(failureFile).describe());
+                if (out != null) {
+                    err.println("The notebook up to the failing cell was written to " + executed);
+                }
+                return 1;
             }
             if (status != 0) {
-                spec.commandLine().getErr().println("gptq4j run: " + notebook + " failed (jupyter nbconvert exit code "
-                        + status + "); see the cell error above");
+                err.println("gptq4j run: " + notebook + " failed (" + DRIVER + " exit code " + status
+                        + "); see the messages above");
                 return 1;
             }
             spec.commandLine().getOut().println("Executed " + notebook + (out != null ? " -> " + executed : ""));
@@ -77,10 +87,18 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static int nbconvert(Path prefix, List<String> arguments) throws IOException, InterruptedException {
+    /** Runs the nbclient driver with the private kernelspec visible. Its stderr and the kernel's go to ours. */
+    private static int execute(Path prefix, List<String> arguments) throws IOException, InterruptedException {
+        Path driver = prefix.resolve(DRIVER);
+        try (InputStream source = RunCommand.class.getResourceAsStream(DRIVER)) {
+            if (source == null) {
+                throw new IllegalStateException(DRIVER + " is missing from the jar; rebuild it with mvn -DskipTests package");
+            }
+            Files.copy(source, driver);
+        }
         List<String> command = new ArrayList<>();
-        command.add(jupyterExecutable());
-        command.add("nbconvert");
+        command.add(pythonExecutable());
+        command.add(driver.toString());
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         String jupyterPath = prefix.resolve("share").resolve("jupyter").toString();
@@ -90,13 +108,16 @@ public final class RunCommand implements Callable<Integer> {
         return builder.start().waitFor();
     }
 
-    /** {@code $GPTQ4J_JUPYTER}, else Debian's {@code /usr/bin/jupyter}, else {@code jupyter} on the PATH. */
-    private static String jupyterExecutable() {
-        String configured = System.getenv("GPTQ4J_JUPYTER");
+    /**
+     * {@code $GPTQ4J_PYTHON}, else Debian's {@code /usr/bin/python3} (where the python3-nbclient
+     * package installs), else {@code python3} on the PATH.
+     */
+    private static String pythonExecutable() {
+        String configured = System.getenv("GPTQ4J_PYTHON");
         if (configured != null && !configured.isBlank()) {
             return configured;
         }
-        return Files.isExecutable(Path.of("/usr/bin/jupyter")) ? "/usr/bin/jupyter" : "jupyter";
+        return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
