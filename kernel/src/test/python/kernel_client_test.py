@@ -118,15 +118,17 @@ class ExecuteTest(KernelTestCase):
         self.assertIn("^", "\n".join(error["traceback"]))
 
     def test_runtime_exception(self):
-        self.kernel.execute("int divide(int a, int b) {\n    return a / b;\n}")
-        reply, messages = self.kernel.execute("divide(1, 0)")
+        defined, _ = self.kernel.execute("int divide(int a, int b) {\n    return a / b;\n}")
+        reply, messages = self.kernel.execute("int one = 1;\ndivide(one, 0)")
         self.assertEqual("error", reply["status"])
         self.assertEqual("java.lang.ArithmeticException", reply["ename"])
         error = outputs(messages, "error")[0]
         self.assertEqual("/ by zero", error["evalue"])
         trace = "\n".join(error["traceback"])
         self.assertIn("java.lang.ArithmeticException: / by zero", trace)
-        self.assertRegex(trace, r"at divide \(#\d+:2\)")
+        # Frames name the cell by its execution count and the line in that cell.
+        self.assertIn("at divide (In [%d], line 2)" % defined["execution_count"], trace)
+        self.assertIn("at (In [%d], line 2)" % reply["execution_count"], trace)
         self.assertNotIn("jdk.jshell", trace)
         self.assertNotIn("jdk.internal.reflect", trace)
 

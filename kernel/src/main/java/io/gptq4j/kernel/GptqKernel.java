@@ -69,6 +69,10 @@ public final class GptqKernel extends BaseKernel {
     private final CompletableFuture<JShellSession> session;
     /** True while an execute request is being handled. */
     private volatile boolean executing;
+    /** Execution count of the running cell (0 outside an execute request), for stack trace locations. */
+    private int runningCell;
+    /** Cell line on which the running segment's body starts. */
+    private int runningSegmentLine = 1;
     /** An interrupt arrived while the running cell still waited for JShell to start. */
     private final AtomicBoolean interruptBeforeStart = new AtomicBoolean();
 
@@ -133,9 +137,12 @@ public final class GptqKernel extends BaseKernel {
         session().addToClasspath(path.toString());
     }
 
-    /** Evaluates Java source (no magics) in the notebook's JShell. */
+    /**
+     * Evaluates Java source (no magics) in the notebook's JShell. Stack traces locate its lines in
+     * the running cell, taking {@code code} to start where the running segment's body starts.
+     */
     public CellValue evalJava(String code) throws CellFailure {
-        return sessionForCell().eval(code);
+        return sessionForCell().eval(code, runningCell, runningSegmentLine);
     }
 
     /** Runs a cell: its Java code and magics in order; the value is that of the last part. */
@@ -148,6 +155,7 @@ public final class GptqKernel extends BaseKernel {
             throw new CellFailure("MagicSyntaxError", e.getMessage(), List.of(e.getMessage()));
         }
         for (CellSegments.Segment segment : segments) {
+            runningSegmentLine = segment.firstLine();
             last = switch (segment.kind()) {
                 case JAVA -> evalJava(segment.body());
                 case LINE_MAGIC, CELL_MAGIC -> runMagic(segment);
@@ -197,6 +205,7 @@ public final class GptqKernel extends BaseKernel {
         }
         context.attach(env);
         executing = true;
+        runningCell = count;
         try {
             CellValue value = executeCell(request.getCode());
             context.flush();
@@ -214,6 +223,7 @@ public final class GptqKernel extends BaseKernel {
                     List.of(e.toString())));
         } finally {
             executing = false;
+            runningCell = 0;
             interruptBeforeStart.set(false);
             context.detach();
         }

@@ -48,9 +48,19 @@ public final class JShellSession implements AutoCloseable {
     private final Map<String, CompiledSnippet> compiled = new HashMap<>();
     private static final int MAX_COMPILED = 1000;
 
-    /** A compiled snippet: its JShell wrapper class and whether it yields a cell value. */
-    private record CompiledSnippet(String wrapperClass, boolean hasValue) {
+    /** A compiled snippet: its JShell id, its wrapper class and whether it yields a cell value. */
+    private record CompiledSnippet(String snippetId, String wrapperClass, boolean hasValue) {
     }
+
+    /**
+     * Source location of a snippet: the execution count of its cell and the cell line of
+     * the snippet's first line. Stack traces show it instead of JShell's {@code #12:3}.
+     */
+    private record SnippetOrigin(int executionCount, int firstLine) {
+    }
+
+    /** Origins by snippet id, for every snippet of a cell with a known execution count. */
+    private final Map<String, SnippetOrigin> origins = new HashMap<>();
 
     private JShellSession(JShell shell, CellExecutionControl control) {
         this.shell = shell;
@@ -101,15 +111,28 @@ public final class JShellSession implements AutoCloseable {
     }
 
     /**
-     * Evaluates Java source holding one or more snippets, in order.
+     * Evaluates Java source holding one or more snippets, in order; stack traces show JShell's
+     * snippet ids because the cell is unknown.
      *
      * @return the value of the last snippet when it is an expression, else {@link CellValue#NONE}
      * @throws CellFailure on a compile error, an exception thrown by the code, or an interrupt
      */
     public CellValue eval(String code) throws CellFailure {
+        return eval(code, 0, 1);
+    }
+
+    /**
+     * Evaluates Java source written in the cell with {@code executionCount} (0: unknown), starting
+     * on the cell's line {@code firstLine}, so that stack traces name {@code In [3], line 2}.
+     *
+     * @return the value of the last snippet when it is an expression, else {@link CellValue#NONE}
+     * @throws CellFailure on a compile error, an exception thrown by the code, or an interrupt
+     */
+    public CellValue eval(String code, int executionCount, int firstLine) throws CellFailure {
         CellValue last = CellValue.NONE;
         String remaining = code;
         while (!remaining.isBlank()) {
+            int start = code.length() - remaining.length() + startOf(remaining);
             CompletionInfo info = analysis.analyzeCompletion(remaining);
             String source;
             if (info.completeness() == Completeness.EMPTY) {
@@ -123,14 +146,39 @@ public final class JShellSession implements AutoCloseable {
                 source = remaining;
                 remaining = "";
             }
-            last = evalSnippet(source);
+            int startLine = firstLine + (int) code.substring(0, start).chars().filter(c -> c == '\n').count();
+            SnippetOrigin origin = executionCount > 0 ? new SnippetOrigin(executionCount, startLine) : null;
+            last = evalSnippet(source, origin);
         }
         return last;
     }
 
-    private CellValue evalSnippet(String source) throws CellFailure {
+    /**
+     * Returns the offset in {@code remaining} of the line JShell numbers 1: JShell drops the
+     * whitespace before a snippet, so its line 1 is the first non-blank line.
+     */
+    private static int startOf(String remaining) {
+        int offset = 0;
+        while (offset < remaining.length() && Character.isWhitespace(remaining.charAt(offset))) {
+            offset++;
+        }
+        return offset;
+    }
+
+    /** Returns where the user wrote a snippet line, e.g. {@code In [3], line 2}; null when unknown. */
+    private String locate(String snippetId, int line) {
+        SnippetOrigin origin = origins.get(snippetId);
+        if (origin == null) {
+            return null;
+        }
+        String cell = "In [" + origin.executionCount() + "]";
+        return line > 0 ? cell + ", line " + (origin.firstLine() + line - 1) : cell;
+    }
+
+    private CellValue evalSnippet(String source, SnippetOrigin origin) throws CellFailure {
         CompiledSnippet cached = compiled.get(source);
         if (cached != null) {
+            recordOrigin(cached.snippetId(), origin);
             return rerun(cached);
         }
         control.resetLastResult();
@@ -143,6 +191,7 @@ public final class JShellSession implements AutoCloseable {
             return CellValue.NONE;
         }
         Snippet snippet = main.snippet();
+        recordOrigin(snippet.id(), origin);
         boolean rerunnable = isRerunnable(snippet);
         if (!rerunnable) {
             compiled.clear();
@@ -161,9 +210,17 @@ public final class JShellSession implements AutoCloseable {
             if (compiled.size() >= MAX_COMPILED) {
                 compiled.clear();
             }
-            compiled.put(source, new CompiledSnippet(control.lastInvokedClass(), hasValue));
+            compiled.put(source, new CompiledSnippet(snippet.id(), control.lastInvokedClass(), hasValue));
         }
         return hasValue ? CellValue.of(control.lastValue()) : CellValue.NONE;
+    }
+
+    private void recordOrigin(String snippetId, SnippetOrigin origin) {
+        if (origin != null) {
+            origins.put(snippetId, origin);
+        } else {
+            origins.remove(snippetId);
+        }
     }
 
     private static boolean isRerunnable(Snippet snippet) {
@@ -180,7 +237,7 @@ public final class JShellSession implements AutoCloseable {
             throw interruptedFailure();
         } catch (ExecutionControl.UserException e) {
             throw new CellFailure(e.causeExceptionClass(), e.getMessage() == null ? "" : e.getMessage(),
-                    StackTraces.format(e));
+                    StackTraces.format(e, this::locate));
         } catch (ExecutionControl.ExecutionControlException e) {
             compiled.clear();
             String message = "re-running the compiled snippet failed: " + e.getMessage();
@@ -240,7 +297,7 @@ public final class JShellSession implements AutoCloseable {
             return new CellFailure("UnresolvedReferenceException", message, List.of(message));
         }
         String name = reported instanceof EvalException eval ? eval.getExceptionClassName() : reported.getClass().getName();
-        return new CellFailure(name, reported.getMessage() == null ? "" : reported.getMessage(), StackTraces.format(reported));
+        return new CellFailure(name, reported.getMessage() == null ? "" : reported.getMessage(), StackTraces.format(reported, this::locate));
     }
 
     /** Stops the running cell, if any; safe to call from another thread. */

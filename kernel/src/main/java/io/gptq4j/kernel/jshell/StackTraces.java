@@ -12,17 +12,27 @@ import jdk.jshell.spi.ExecutionControl;
  * Formats an exception thrown by cell code as a Java stack trace. JShell has already mapped the
  * frames of snippet code to snippet lines (an empty class name and the file name {@code #12} for
  * snippet 12) and cut the frames below the snippet; those frames are printed as
- * {@code at method (#12:3)}, others as usual. Frames of a snippet re-run without JShell
+ * {@code at method (In [3], line 2)} when the {@link SnippetLocator} finds the cell, else as
+ * {@code at method (#12:3)}; other frames as usual. Frames of a snippet re-run without JShell
  * ({@link JShellSession}) still carry generated class names and are shown without a line.
  */
 final class StackTraces {
 
     private static final String SNIPPET_CLASS_PREFIX = "REPL.$JShell$";
 
+    /** Maps a JShell snippet id and a line of its source to where the user wrote it. */
+    interface SnippetLocator {
+        /**
+         * Returns e.g. {@code In [3], line 2}, or {@code In [3]} when {@code line} is 0 (unknown);
+         * null when the snippet's cell is unknown.
+         */
+        String locate(String snippetId, int line);
+    }
+
     private StackTraces() {
     }
 
-    static List<String> format(Throwable error) {
+    static List<String> format(Throwable error, SnippetLocator locator) {
         List<String> lines = new ArrayList<>();
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         Throwable current = error;
@@ -31,7 +41,7 @@ final class StackTraces {
             lines.add(prefix + headline(current));
             for (StackTraceElement frame : current.getStackTrace()) {
                 if (!isInternal(frame)) {
-                    lines.add("\tat " + describe(frame));
+                    lines.add("\tat " + describe(frame, locator));
                 }
             }
             prefix = "Caused by: ";
@@ -59,18 +69,23 @@ final class StackTraces {
                 || cls.startsWith(CellExecutionControl.class.getName());
     }
 
-    private static String describe(StackTraceElement frame) {
+    private static String describe(StackTraceElement frame, SnippetLocator locator) {
         String cls = frame.getClassName();
         if (cls.startsWith(SNIPPET_CLASS_PREFIX)) {
             // A frame JShell did not translate (a re-run snippet): its line is in generated code, so omit it.
             String snippetId = cls.substring(SNIPPET_CLASS_PREFIX.length()).split("\\$")[0];
             String method = frame.getMethodName().equals("do_it$") ? "" : frame.getMethodName() + " ";
-            return method + "(#" + snippetId + ")";
+            String location = locator.locate(snippetId, 0);
+            return method + "(" + (location != null ? location : "#" + snippetId) + ")";
         }
         if (!cls.isEmpty()) {
             return frame.toString();
         }
         String method = frame.getMethodName().isEmpty() ? "" : frame.getMethodName() + " ";
-        return method + "(" + frame.getFileName() + ":" + frame.getLineNumber() + ")";
+        String fileName = frame.getFileName();
+        String location = fileName != null && fileName.startsWith("#")
+                ? locator.locate(fileName.substring(1), Math.max(frame.getLineNumber(), 0))
+                : null;
+        return method + "(" + (location != null ? location : fileName + ":" + frame.getLineNumber()) + ")";
     }
 }

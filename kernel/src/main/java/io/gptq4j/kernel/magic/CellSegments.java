@@ -10,8 +10,11 @@ import java.util.List;
  */
 public final class CellSegments {
 
-    /** One part of a cell, run in order. */
-    public record Segment(Kind kind, String name, List<String> arguments, String body) {
+    /**
+     * One part of a cell, run in order. {@code firstLine} is the 1-based line of the cell on which
+     * {@code body} starts.
+     */
+    public record Segment(Kind kind, String name, List<String> arguments, String body, int firstLine) {
     }
 
     /** Segment type: Java source, a line magic or a cell magic. */
@@ -23,6 +26,7 @@ public final class CellSegments {
     public static List<Segment> parse(String cell) {
         String stripped = cell.stripLeading();
         if (stripped.startsWith("%%")) {
+            int headerLine = 1 + (int) cell.substring(0, cell.length() - stripped.length()).chars().filter(c -> c == '\n').count();
             int newline = stripped.indexOf('\n');
             String header = newline < 0 ? stripped.substring(2) : stripped.substring(2, newline);
             String body = newline < 0 ? "" : stripped.substring(newline + 1);
@@ -30,30 +34,34 @@ public final class CellSegments {
             if (words.isEmpty()) {
                 throw new IllegalArgumentException("%% must be followed by a cell magic name, e.g. %%svg");
             }
-            return List.of(new Segment(Kind.CELL_MAGIC, words.get(0), words.subList(1, words.size()), body));
+            return List.of(new Segment(Kind.CELL_MAGIC, words.get(0), words.subList(1, words.size()), body, headerLine + 1));
         }
         List<Segment> segments = new ArrayList<>();
         StringBuilder java = new StringBuilder();
-        for (String line : cell.split("\n", -1)) {
+        int javaFirstLine = 1;
+        String[] lines = cell.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
             String trimmed = line.strip();
             if (trimmed.startsWith("%") && !trimmed.startsWith("%%")) {
-                flushJava(java, segments);
+                flushJava(java, javaFirstLine, segments);
+                javaFirstLine = i + 2;
                 List<String> words = MagicArguments.split(trimmed.substring(1));
                 if (words.isEmpty()) {
                     throw new IllegalArgumentException("% must be followed by a line magic name, e.g. %classpath");
                 }
-                segments.add(new Segment(Kind.LINE_MAGIC, words.get(0), words.subList(1, words.size()), ""));
+                segments.add(new Segment(Kind.LINE_MAGIC, words.get(0), words.subList(1, words.size()), "", i + 1));
             } else {
                 java.append(line).append('\n');
             }
         }
-        flushJava(java, segments);
+        flushJava(java, javaFirstLine, segments);
         return segments;
     }
 
-    private static void flushJava(StringBuilder java, List<Segment> segments) {
+    private static void flushJava(StringBuilder java, int firstLine, List<Segment> segments) {
         if (!java.toString().isBlank()) {
-            segments.add(new Segment(Kind.JAVA, null, List.of(), java.toString()));
+            segments.add(new Segment(Kind.JAVA, null, List.of(), java.toString(), firstLine));
         }
         java.setLength(0);
     }

@@ -19,6 +19,7 @@ class CellSegmentsTest {
         assertEquals("gptq", segment.name());
         assertEquals(List.of("bits=4", "group size"), segment.arguments());
         assertEquals("quantize\n%not a line magic", segment.body());
+        assertEquals(3, segment.firstLine());
     }
 
     @Test
@@ -27,6 +28,7 @@ class CellSegmentsTest {
         assertEquals(List.of(Kind.JAVA, Kind.LINE_MAGIC, Kind.JAVA), segments.stream().map(Segment::kind).toList());
         assertEquals(List.of("lib/*.jar"), segments.get(1).arguments());
         assertEquals("int b = 2;\n", segments.get(2).body());
+        assertEquals(List.of(1, 2, 3), segments.stream().map(Segment::firstLine).toList());
     }
 
     @Test
