@@ -33,7 +33,8 @@ final class ModuleQuantizer {
         ModuleResult.Outcome outcome = q.fellBackToRtn() ? ModuleResult.Outcome.RTN : ModuleResult.Outcome.GPTQ;
         ModuleResult result = new ModuleResult(layer, module, rows, cols, q.avgLoss(), q.lossSum(),
                 q.relativeError(), q.nsamples(), q.ntokens(), q.dampPercentUsed(), seconds, config, outcome);
-        LOG.info("{}: avg loss {}, relative error {}, damp {} in {} s", name, q.avgLoss(), q.relativeError(),
+        // DEBUG because callers report each module already (the CLI's progress line and table, the DSL's progress).
+        LOG.debug("{}: avg loss {}, relative error {}, damp {} in {} s", name, q.avgLoss(), q.relativeError(),
                 q.dampPercentUsed(), seconds);
         return new Outcome(result, q);
     }

@@ -11,6 +11,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,6 +103,22 @@ class QuantizeCliTest {
         double expected = subsetPerplexity(reference);
         double after = json.get("perplexity_after").asDouble();
         assertEquals(expected, after, 0.005 * expected, "perplexity after");
+
+        assertEquals(1, result[1].strip().lines().count(), "stdout must hold only the JSON object: " + result[1]);
+        checkOneProgressLinePerModule(json.get("modules"), result[2]);
+    }
+
+    /** stderr names each module on exactly one line, its progress line {@code [3/14] NAME 0.012 s}. */
+    private static void checkOneProgressLinePerModule(JsonNode modules, String stderr) {
+        for (JsonNode module : modules) {
+            String name = "model.layers." + module.get("layer").asInt() + "." + module.get("module").asText();
+            List<String> lines = stderr.lines()
+                    .filter(line -> Arrays.stream(line.split("\\s+")).anyMatch(word -> word.replaceAll(":$", "").equals(name)))
+                    .toList();
+            assertEquals(1, lines.size(), name + " on stderr: " + lines);
+            assertTrue(lines.get(0).matches("\\[\\d+/" + modules.size() + "\\] " + Pattern.quote(name) + " \\d+\\.\\d{3} s"),
+                    lines.get(0));
+        }
     }
 
     @Test
