@@ -46,9 +46,10 @@ public final class BenchGptqCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (rows <= 0 || cols <= 0 || tokens <= 0 || seqlen <= 0) {
-            throw new IllegalArgumentException("--rows, --cols, --tokens and --seqlen must be positive");
-        }
+        CliChecks.requireAtLeast("--rows", rows, 1, "output features");
+        CliChecks.requireAtLeast("--cols", cols, 1, "input features");
+        CliChecks.requireAtLeast("--tokens", tokens, 1, "calibration tokens");
+        CliChecks.requireAtLeast("--seqlen", seqlen, 1, "tokens per calibration sequence");
         QuantConfig config = quant.toConfig();
         SyntheticLayer layer = SyntheticLayer.generate(rows, cols, tokens, seed);
         Hessian hessian = new Hessian("bench", cols);

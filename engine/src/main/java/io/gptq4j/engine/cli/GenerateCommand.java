@@ -36,9 +36,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (maxTokens < 0) {
-            throw new IllegalArgumentException("--max-tokens must not be negative, got " + maxTokens);
-        }
+        CliChecks.requireAtLeast("--max-tokens", maxTokens, 0, "tokens to generate");
         LlamaModel model = modelOptions.load();
         int[] promptTokens = Perplexity.tokenize(model.tokenizer(), prompt);
         int[] generated = Generator.greedy(model, promptTokens, maxTokens);

@@ -42,6 +42,7 @@ public final class PplCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CliChecks.requireAtLeast("--seqlen", seqlen, 2, "tokens per window (one next-token prediction)");
         Path modelPath = modelOptions.modelPath();
         Path textPath = text != null ? DefaultData.requireFile(text) : DefaultData.find(DefaultData.TEXT, "--text");
         LlamaModel model = modelOptions.load(modelPath);

@@ -47,6 +47,7 @@ public final class QuantOptions {
         if (sym && asym) {
             throw new IllegalArgumentException("--sym and --asym are mutually exclusive; pass one of them");
         }
+        checkValues();
         return QuantConfig.bits(bits)
                 .groupSize(groupSize)
                 .sym(!asym)
@@ -57,6 +58,21 @@ public final class QuantOptions {
                 .mse(mse)
                 .factorization(parse(Factorization.class, "--factorization", factorization))
                 .build();
+    }
+
+    /** Checks what QuantConfig checks too, but with messages that name the flags instead of its fields. */
+    private void checkValues() {
+        if (!QuantConfig.VALID_BITS.contains(bits)) {
+            throw new IllegalArgumentException("invalid --bits " + bits + "; valid values: 2, 3, 4, 8");
+        }
+        if (groupSize != -1 && groupSize <= 0) {
+            throw new IllegalArgumentException("invalid --group-size " + groupSize
+                    + "; valid values: -1 (one group per row) or 1 or more input columns, e.g. 128");
+        }
+        if (!(damp > 0 && damp < 1)) {
+            throw new IllegalArgumentException("invalid --damp " + damp
+                    + "; valid range: greater than 0 and less than 1, e.g. 0.01");
+        }
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String flag, String value) {

@@ -90,6 +90,7 @@ public final class QuantizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        checkCounts();
         QuantConfig config = quant.toConfig();
         CheckpointFormat checkpointFormat = out == null ? null : CheckpointFormat.parse(format);
         if (out != null) {
@@ -121,6 +122,19 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
         pw.flush();
         return 0;
+    }
+
+    /** Rejects window counts and lengths before the model loads, so a typo fails at once. */
+    private void checkCounts() {
+        CliChecks.requireAtLeast("--nsamples", nsamples, 1, "calibration windows");
+        // A window of one token predicts nothing and gives the attention no context.
+        CliChecks.requireAtLeast("--seqlen", seqlen, 2, "tokens per window");
+        if (evalSeqlen != null) {
+            CliChecks.requireAtLeast("--eval-seqlen", evalSeqlen, 2, "tokens per evaluation window");
+        }
+        if (evalLimit != null) {
+            CliChecks.requireAtLeast("--eval-limit", evalLimit, 1, "evaluation windows");
+        }
     }
 
     private SequentialOptions options(QuantConfig config, LlamaModel llama, Map<String, QuantResult> quantized) {
@@ -159,9 +173,6 @@ public final class QuantizeCommand implements Callable<Integer> {
         int[] tokens = Perplexity.tokenize(tokenizer, Perplexity.readText(eval));
         if (evalLimit == null) {
             return tokens;
-        }
-        if (evalLimit <= 0) {
-            throw new IllegalArgumentException("--eval-limit must be positive, got " + evalLimit);
         }
         long limit = (long) evalLimit * windowLength;
         return limit >= tokens.length ? tokens : Arrays.copyOf(tokens, (int) limit);

@@ -56,6 +56,13 @@ class PplCliTest {
     }
 
     @Test
+    void pplSeqlenOneRejected() throws Exception {
+        Run run = run("ppl", "--seqlen", "1", "--model", data("stories260K.gguf"));
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("invalid --seqlen 1; valid range: 2 or more tokens per window"), run.err());
+    }
+
+    @Test
     void helpListsSeqlen() throws Exception {
         Run run = run("ppl", "--help");
         assertEquals(0, run.exitCode());

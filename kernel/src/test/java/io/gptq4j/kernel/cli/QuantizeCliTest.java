@@ -130,6 +130,26 @@ class QuantizeCliTest {
         assertTrue(result[2].contains("the model has 5 layers"), result[2]);
     }
 
+    @Test
+    void invalidValuesNameFlagAndRange() {
+        String[][] cases = {
+            {"--seqlen", "1", "invalid --seqlen 1; valid range: 2 or more tokens per window"},
+            {"--nsamples", "0", "invalid --nsamples 0; valid range: 1 or more calibration windows"},
+            {"--nsamples", "-3", "invalid --nsamples -3; valid range: 1 or more calibration windows"},
+            {"--eval-seqlen", "1", "invalid --eval-seqlen 1; valid range: 2 or more tokens per evaluation window"},
+            {"--eval-limit", "0", "invalid --eval-limit 0; valid range: 1 or more evaluation windows"},
+            {"--bits", "5", "invalid --bits 5; valid values: 2, 3, 4, 8"},
+            {"--group-size", "0", "invalid --group-size 0; valid values: -1 (one group per row) or 1 or more input columns"},
+            {"--damp", "1.5", "invalid --damp 1.5; valid range: greater than 0 and less than 1"},
+        };
+        for (String[] c : cases) {
+            String[] result = run("quantize", "--model", shared("data", "stories260K.gguf").toString(), c[0], c[1]);
+            assertEquals("1", result[0], c[0] + " " + c[1]);
+            assertTrue(result[2].contains("gptq4j quantize: error: " + c[2]), result[2]);
+            assertEquals(1, result[2].strip().lines().count(), "one line on stderr: " + result[2]);
+        }
+    }
+
     /** avg loss of every module within 10 %, the sum of loss_sum within 2 %. */
     private static void checkModules(JsonNode reference, JsonNode modules) {
         JsonNode expected = reference.get("modules");
