@@ -3,8 +3,10 @@ package io.gptq4j.dsl.plot;
 import io.gptq4j.dsl.ModuleResult;
 import io.gptq4j.dsl.PerplexityRow;
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.CategoryChart;
@@ -26,6 +28,8 @@ public final class Plots {
 
     /** Smallest value a log axis shows; exact zeros (a lossless module) are drawn here. */
     private static final double LOG_FLOOR = 1e-12;
+    /** Perplexity labels and ticks: 4 decimals, enough for the differences GPTQ variants make. */
+    static final String PERPLEXITY_PATTERN = "0.0000";
 
     private Plots() {
     }
@@ -73,13 +77,14 @@ public final class Plots {
         }
         requireData(names, "perplexity");
         chart.addSeries("PPL", names, ppl);
+        zoomToBars(chart, ppl);
         return chart;
     }
 
     /** Returns the perplexity when only one layer is quantized, per layer, as bars. */
     public static CategoryChart sensitivity(double originalPerplexity, double[] perplexityPerLayer) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(String.format(java.util.Locale.ROOT, "Sensitivity: PPL with one layer quantized (original %.4f)",
+                .title(String.format(Locale.ROOT, "Sensitivity: PPL with one layer quantized (original %.4f)",
                         originalPerplexity))
                 .xAxisTitle("layer").yAxisTitle("PPL").build();
         chart.getStyler().setLegendVisible(false);
@@ -91,7 +96,33 @@ public final class Plots {
         }
         requireData(layers, "sensitivity");
         chart.addSeries("PPL", layers, ppl);
+        zoomToBars(chart, ppl);
         return chart;
+    }
+
+    /**
+     * Formats the y axis and the bar labels with 4 decimals and starts the axis below the smallest
+     * bar, because perplexities differ by a few percent and bars from 0 look equal.
+     */
+    private static void zoomToBars(CategoryChart chart, List<Double> values) {
+        chart.getStyler().setLocale(Locale.ROOT);
+        chart.getStyler().setYAxisDecimalPattern(PERPLEXITY_PATTERN);
+        DoubleSummaryStatistics finite = values.stream().mapToDouble(Double::doubleValue).filter(Double::isFinite)
+                .summaryStatistics();
+        if (finite.getCount() > 0) {
+            chart.getStyler().setYAxisMin(axisMin(finite.getMin(), finite.getMax()));
+        }
+    }
+
+    /**
+     * Returns the y axis start for bars from {@code min} to {@code max}: half the spread below the
+     * smallest bar, so the smallest bar is a third as tall as the tallest, or 5 % below when all are
+     * equal; never below 0.
+     */
+    static double axisMin(double min, double max) {
+        double spread = max - min;
+        double margin = spread > 0 ? 0.5 * spread : 0.05 * Math.abs(min);
+        return Math.max(0, min - margin);
     }
 
     private static XYChart perLayer(String title, String yTitle, List<ModuleResult> results,
