@@ -2,14 +2,19 @@ package io.gptq4j.engine.io;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Parser for GGUF versions 2 and 3 (little-endian): header, metadata and tensor directory.
  * Every count and length is checked against the bytes left in the file before anything is
- * allocated, so a corrupt file fails with a {@link ModelFormatException} naming the field.
+ * allocated, and no two tensors may share data bytes, so a corrupt file fails with a
+ * {@link ModelFormatException} naming the field or the tensors.
  *
  * <p>Layout: magic {@code GGUF}, u32 version, u64 tensor count, u64 metadata count, the
  * metadata entries (u64-length key, u32 value type, value), the tensor entries (name, u32 number
@@ -166,7 +171,36 @@ public final class GgufReader {
             }
             tensors.put(t.name(), new GgufTensorInfo(t.name(), t.dims(), t.type(), dataStart + t.relativeOffset(), t.bytes()));
         }
+        checkNoOverlap(file, tensors.values());
         return java.util.Collections.unmodifiableMap(tensors);
+    }
+
+    /**
+     * Rejects tensors that share data bytes, because each tensor owns its data and shared bytes
+     * mean a damaged tensor directory. Sorted by offset, any overlap shows between neighbours.
+     * Empty tensors are skipped.
+     */
+    private static void checkNoOverlap(Path file, Collection<GgufTensorInfo> tensors) {
+        List<GgufTensorInfo> sorted = new ArrayList<>();
+        for (GgufTensorInfo t : tensors) {
+            if (t.bytes() > 0) {
+                sorted.add(t);
+            }
+        }
+        sorted.sort(Comparator.comparingLong(GgufTensorInfo::offset));
+        for (int i = 1; i < sorted.size(); i++) {
+            GgufTensorInfo previous = sorted.get(i - 1);
+            GgufTensorInfo current = sorted.get(i);
+            if (current.offset() < previous.offset() + previous.bytes()) {
+                throw new ModelFormatException(file, "tensors '" + previous.name() + "' (" + byteRange(previous)
+                        + ") and '" + current.name() + "' (" + byteRange(current)
+                        + ") overlap; the tensor directory is corrupt, convert the model again");
+            }
+        }
+    }
+
+    private static String byteRange(GgufTensorInfo t) {
+        return "file bytes " + t.offset() + " to " + (t.offset() + t.bytes());
     }
 
     private static long alignment(Path file, Map<String, Object> metadata) {

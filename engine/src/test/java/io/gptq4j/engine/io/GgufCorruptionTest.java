@@ -114,6 +114,20 @@ class GgufCorruptionTest {
     }
 
     @Test
+    void overlappingTensors() throws Exception {
+        // Entry layout: name, u32 n_dims, u64 dims..., u32 type, u64 data offset. token_embd.weight
+        // has 2 dims (F32 [64, 512], 131072 bytes); output_norm.weight has 1 (F32 [64], 256 bytes).
+        int embeddingOffset = indexOf("token_embd.weight") + "token_embd.weight".length() + 4 + 2 * 8 + 4;
+        int normOffset = indexOf("output_norm.weight") + "output_norm.weight".length() + 4 + 8 + 4;
+        long embeddingStart = ByteBuffer.wrap(original).order(ByteOrder.LITTLE_ENDIAN).getLong(embeddingOffset);
+        // Point output_norm.weight 256 bytes into the embedding.
+        byte[] bad = patchLong(normOffset, embeddingStart + 256);
+        long begin = DATA_START + embeddingStart;
+        assertFails(bad, "tensors 'token_embd.weight' (file bytes " + begin + " to " + (begin + 131072)
+                + ") and 'output_norm.weight' (file bytes " + (begin + 256) + " to " + (begin + 512) + ") overlap");
+    }
+
+    @Test
     void missingTensor() throws Exception {
         byte[] bad = original.clone();
         int at = indexOf("blk.4.ffn_up.weight");
