@@ -74,6 +74,6 @@ class LayerCliTest {
         Object[] result = run("layer", "--in", fixture(CASE + ".safetensors").toString(),
                 "--out", tmp.resolve("o.safetensors").toString(), "--bits", "5");
         assertEquals(1, result[0]);
-        assertTrue(((String) result[2]).contains("invalid bits 5"), (String) result[2]);
+        assertTrue(((String) result[2]).contains("invalid --bits 5; valid values: 2, 3, 4, 8"), (String) result[2]);
     }
 }
