@@ -11,9 +11,13 @@ import os
 import sys
 import warnings
 
-import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+try:
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+except ImportError as e:
+    sys.exit(f"gptq4j run: {sys.executable} cannot import {e.name}; install the Debian package python3-nbclient "
+             "or point GPTQ4J_PYTHON at a Python with nbclient")
 
 try:
     from nbformat.warnings import MissingIDFieldWarning
@@ -62,7 +66,10 @@ def main():
 
     nbformat.write(notebook, out_path)
     if html_path:
-        from nbconvert import HTMLExporter
+        try:
+            from nbconvert import HTMLExporter
+        except ImportError:
+            sys.exit("gptq4j run: --html needs nbconvert; install the Debian package jupyter-nbconvert")
         body, _ = HTMLExporter().from_notebook_node(notebook)
         with open(html_path, "w", encoding="utf-8") as f:
             f.write(body)
