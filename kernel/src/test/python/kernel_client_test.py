@@ -432,8 +432,9 @@ class CliTest(unittest.TestCase):
 
     def test_run_notebook(self):
         out_dir = tempfile.mkdtemp(prefix="gptq4j-run-")
-        out = os.path.join(out_dir, "smoke.ipynb")
-        html = os.path.join(out_dir, "smoke.html")
+        # run creates missing output folders.
+        out = os.path.join(out_dir, "executed", "smoke.ipynb")
+        html = os.path.join(out_dir, "html", "smoke.html")
         result = subprocess.run([os.path.join(ROOT, "bin", "gptq4j"), "run",
                                  os.path.join(ROOT, "notebooks", "00-kernel-smoke.ipynb"),
                                  "--out", out, "--html", html, "--timeout", "120"],

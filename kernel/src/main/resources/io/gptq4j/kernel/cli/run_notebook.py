@@ -64,8 +64,10 @@ def main():
     except DeadKernelError as e:
         failure = {"kind": "dead-kernel", "ename": "", "evalue": str(e)}
 
+    os.makedirs(os.path.dirname(os.path.abspath(out_path)), exist_ok=True)
     nbformat.write(notebook, out_path)
     if html_path:
+        os.makedirs(os.path.dirname(os.path.abspath(html_path)), exist_ok=True)
         try:
             from nbconvert import HTMLExporter
         except ImportError:
