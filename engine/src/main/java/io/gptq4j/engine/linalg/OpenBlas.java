@@ -117,8 +117,8 @@ final class OpenBlas implements Blas {
 
     /**
      * Runs the routines in order on one off-heap copy of the triangle and copies it back; stops at
-     * the first failure and returns its info. A TRTRI after a successful POTRF cannot fail, because
-     * the factor's diagonal is positive, so such a failure throws instead of returning.
+     * the first failure and returns its info. A failure of a later routine, such as TRTRI on a
+     * successful POTRF's factor (whose diagonal is positive), throws instead of returning.
      */
     private static int lapack(Triangle triangle, int n, float[] a, int offset, int lda, Routine... routines) {
         if (n == 0) {

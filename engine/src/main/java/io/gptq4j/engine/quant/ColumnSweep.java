@@ -89,8 +89,8 @@ final class ColumnSweep {
         int superBlock = superBlockColumns(cols, blockSize, config.groupSize());
         float[] block = new float[Math.min(blockSize, cols) * rows];
         float[] err = new float[Math.min(superBlock, cols) * rows];
-        // AUTOGPTQ mode keeps the whole in-block feedback in the Java loop, whose subtractions are
-        // AutoGPTQ's in the same order; a GEMM would sum them in another order.
+        // AUTOGPTQ mode keeps the whole in-block feedback in the Java loop, which subtracts in
+        // AutoGPTQ's order. A GEMM would sum in another order.
         int subBlock = config.factorization() == Factorization.FAST ? FAST_SUB_BLOCK : blockSize;
         int tiles = (rows + ROW_TILE - 1) / ROW_TILE;
         double[][] tileLoss = new double[tiles][Math.min(blockSize, cols)];

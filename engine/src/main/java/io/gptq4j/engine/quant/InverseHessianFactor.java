@@ -82,9 +82,9 @@ record InverseHessianFactor(float[] u, double dampPercent, float lambda) {
     }
 
     /**
-     * Copies h into work and adds lambda to the diagonal; with {@code reversed}, rows and columns
-     * come in reverse order ({@code J h J}), which maps the diagonal onto itself. Reversing the rows
-     * and columns of a row-major matrix reverses its flat array.
+     * Copies h into work and adds lambda to the diagonal. With {@code reversed}, the copy is
+     * {@code J h J}, whose diagonal is h's diagonal reversed; for a row-major matrix that is the
+     * flat array reversed.
      */
     private static void copyDamped(float[] h, float[] work, int n, float lambda, boolean reversed) {
         IntStream.range(0, n).parallel().forEach(i -> {

@@ -224,26 +224,24 @@ class BlasTest {
                 }
                 float[] triInverse = factor.clone();
                 assertEquals(0, blas.strtri(tri, n, triInverse, 2, lda));
-                for (int i = 0; i < n; i++) {
-                    for (int j = 0; j < n; j++) {
-                        double s = 0;
-                        for (int p = 0; p < n; p++) {
-                            s += get(factor, 2, lda, i, p, tri) * get(triInverse, 2, lda, p, j, tri);
-                        }
-                        assertEquals(i == j ? 1.0 : 0.0, s, 1e-3, blas.name() + " trtri " + tri);
-                    }
-                }
+                assertTriangularInverse(factor, triInverse, n, lda, tri, blas.name() + " trtri " + tri);
                 float[] combined = a.clone();
                 assertEquals(0, blas.spotrfTrtri(tri, n, combined, 2, lda));
-                for (int i = 0; i < n; i++) {
-                    for (int j = 0; j < n; j++) {
-                        double s = 0;
-                        for (int p = 0; p < n; p++) {
-                            s += get(factor, 2, lda, i, p, tri) * get(combined, 2, lda, p, j, tri);
-                        }
-                        assertEquals(i == j ? 1.0 : 0.0, s, 1e-3, blas.name() + " spotrfTrtri " + tri);
-                    }
+                assertTriangularInverse(factor, combined, n, lda, tri, blas.name() + " spotrfTrtri " + tri);
+            }
+        }
+    }
+
+    /** Asserts that the triangle product factor * inverse is the identity in float64, to 1e-3. */
+    private static void assertTriangularInverse(float[] factor, float[] inverse, int n, int lda, Triangle tri,
+                                                String label) {
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < n; p++) {
+                    s += get(factor, 2, lda, i, p, tri) * get(inverse, 2, lda, p, j, tri);
                 }
+                assertEquals(i == j ? 1.0 : 0.0, s, 1e-3, label);
             }
         }
     }
