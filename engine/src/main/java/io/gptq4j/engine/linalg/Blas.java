@@ -57,6 +57,33 @@ public interface Blas {
     int strtri(Triangle triangle, int n, float[] a, int offset, int lda);
 
     /**
+     * Replaces a symmetric positive definite matrix by the inverse of its Cholesky factor, in
+     * place: {@link #spotrf} followed by {@link #strtri} on the same triangle. One call lets a
+     * native implementation keep the matrix in its own memory between the two steps.
+     *
+     * @return 0 on success, or spotrf's info i > 0 when the leading minor of order i is not
+     *         positive definite; the matrix is then partly overwritten
+     * @throws IllegalStateException when strtri fails on spotrf's factor. That cannot happen,
+     *         because spotrf reports every non-positive pivot, so the factor's diagonal is positive
+     */
+    default int spotrfTrtri(Triangle triangle, int n, float[] a, int offset, int lda) {
+        int info = spotrf(triangle, n, a, offset, lda);
+        if (info != 0) {
+            return info;
+        }
+        requireInvertedFactor(strtri(triangle, n, a, offset, lda), n);
+        return 0;
+    }
+
+    /** Throws when strtri rejected a Cholesky factor (its info is the zero diagonal element). */
+    private static void requireInvertedFactor(int strtriInfo, int n) {
+        if (strtriInfo != 0) {
+            throw new IllegalStateException("strtri found a zero at diagonal element " + strtriInfo
+                    + " of a successful " + n + " x " + n + " Cholesky factor");
+        }
+    }
+
+    /**
      * Returns the process-wide implementation: OpenBLAS when its native library loads, otherwise
      * the pure-Java one. The system property {@code gptq4j.blas=java|openblas} forces a choice.
      */

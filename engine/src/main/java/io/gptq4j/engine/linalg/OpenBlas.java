@@ -83,7 +83,10 @@ final class OpenBlas implements Blas {
         int aCols = trans ? n : k;
         OffHeapScratch scratch = OffHeapScratch.get();
         FloatPointer pa = copyIn(scratch.buffer(0, (long) aRows * aCols), a, aOffset, lda, aRows, aCols);
-        FloatPointer pc = copyIn(scratch.buffer(2, (long) n * n), c, cOffset, ldc, n, n);
+        FloatPointer pc = scratch.buffer(2, (long) n * n);
+        if (beta != 0f) {
+            copyIn(pc, c, cOffset, ldc, n, n);
+        }
         openblas.cblas_ssyrk(CblasRowMajor, triangle == Triangle.UPPER ? CblasUpper : CblasLower,
                 trans ? CblasTrans : CblasNoTrans, n, k, alpha, pa, Math.max(1, aCols), beta, pc, n);
         copyOutTriangle(pc, c, cOffset, ldc, n, triangle);
@@ -104,9 +107,20 @@ final class OpenBlas implements Blas {
         return lapack(triangle, n, a, offset, lda, Routine.TRTRI);
     }
 
+    /** Runs both routines on one off-heap copy, saving a copy out and back in of the n x n factor. */
+    @Override
+    public int spotrfTrtri(Triangle triangle, int n, float[] a, int offset, int lda) {
+        return lapack(triangle, n, a, offset, lda, Routine.POTRF, Routine.TRTRI);
+    }
+
     private enum Routine { POTRF, POTRI, TRTRI }
 
-    private static int lapack(Triangle triangle, int n, float[] a, int offset, int lda, Routine routine) {
+    /**
+     * Runs the routines in order on one off-heap copy of the triangle and copies it back; stops at
+     * the first failure and returns its info. A failure of a later routine, such as TRTRI on a
+     * successful POTRF's factor (whose diagonal is positive), throws instead of returning.
+     */
+    private static int lapack(Triangle triangle, int n, float[] a, int offset, int lda, Routine... routines) {
         if (n == 0) {
             return 0;
         }
@@ -116,14 +130,22 @@ final class OpenBlas implements Blas {
         // Calling the column-major routine on the opposite triangle skips LAPACKE's two n x n
         // transpositions.
         byte uplo = (triangle == Triangle.UPPER ? Triangle.LOWER : Triangle.UPPER).lapackChar();
-        int info = switch (routine) {
-            case POTRF -> openblas.LAPACKE_spotrf(LAPACK_COL_MAJOR, uplo, n, p, n);
-            case POTRI -> openblas.LAPACKE_spotri(LAPACK_COL_MAJOR, uplo, n, p, n);
-            case TRTRI -> openblas.LAPACKE_strtri(LAPACK_COL_MAJOR, uplo, (byte) 'N', n, p, n);
-        };
-        if (info < 0) {
-            throw new IllegalArgumentException("LAPACKE " + routine + " rejected argument " + (-info)
-                    + " (n=" + n + ", lda=" + lda + ")");
+        int info = 0;
+        for (int step = 0; step < routines.length && info == 0; step++) {
+            Routine routine = routines[step];
+            info = switch (routine) {
+                case POTRF -> openblas.LAPACKE_spotrf(LAPACK_COL_MAJOR, uplo, n, p, n);
+                case POTRI -> openblas.LAPACKE_spotri(LAPACK_COL_MAJOR, uplo, n, p, n);
+                case TRTRI -> openblas.LAPACKE_strtri(LAPACK_COL_MAJOR, uplo, (byte) 'N', n, p, n);
+            };
+            if (info < 0) {
+                throw new IllegalArgumentException("LAPACKE " + routine + " rejected argument " + (-info)
+                        + " (n=" + n + ", lda=" + lda + ")");
+            }
+            if (info > 0 && step > 0) {
+                throw new IllegalStateException("LAPACKE " + routine + " failed with info " + info
+                        + " after " + routines[step - 1] + " succeeded (n=" + n + ")");
+            }
         }
         // A failed factorisation leaves the matrix partly overwritten, as LAPACK documents.
         copyOutTriangle(p, a, offset, lda, n, triangle);

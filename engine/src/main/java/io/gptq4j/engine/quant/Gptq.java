@@ -194,9 +194,12 @@ public final class Gptq {
         boolean[] isDead = new boolean[cols];
         dead.forEach(k -> isDead[k] = true);
         double sum = 0;
-        for (int i = 0; i < weight.length; i++) {
-            double d = (isDead[i % cols] ? 0f : weight[i]) - q[i];
-            sum += d * d;
+        for (int rowStart = 0; rowStart < weight.length; rowStart += cols) {
+            for (int k = 0; k < cols; k++) {
+                int i = rowStart + k;
+                double d = (isDead[k] ? 0f : weight[i]) - q[i];
+                sum += d * d;
+            }
         }
         return sum;
     }

@@ -5,6 +5,7 @@ import io.gptq4j.engine.linalg.Triangle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.IntStream;
 
 /**
  * The GPTQ Hessian {@code H = (2 / nsamples) * sum over calibration tokens of x x^T} of one
@@ -154,18 +155,24 @@ public final class Hessian {
     /** Returns a full symmetric copy of H, row-major cols x cols. */
     public synchronized float[] matrix() {
         finish();
-        float[] full = h.clone();
-        // Mirror the upper triangle in 64 x 64 tiles so the column-strided writes stay in cache.
+        float[] full = new float[h.length];
+        // Each task copies the upper triangle of its 64 rows and mirrors it into the lower triangle,
+        // so every element has one writer. The column-strided writes go tile by tile to stay in cache.
         int tile = 64;
-        for (int i0 = 0; i0 < cols; i0 += tile) {
+        IntStream.range(0, (cols + tile - 1) / tile).parallel().forEach(t -> {
+            int i0 = t * tile;
+            int i1 = Math.min(cols, i0 + tile);
+            for (int i = i0; i < i1; i++) {
+                System.arraycopy(h, i * cols + i, full, i * cols + i, cols - i);
+            }
             for (int j0 = i0; j0 < cols; j0 += tile) {
-                for (int i = i0; i < Math.min(cols, i0 + tile); i++) {
+                for (int i = i0; i < i1; i++) {
                     for (int j = Math.max(j0, i + 1); j < Math.min(cols, j0 + tile); j++) {
-                        full[j * cols + i] = full[i * cols + j];
+                        full[j * cols + i] = h[i * cols + j];
                     }
                 }
             }
-        }
+        });
         return full;
     }
 

@@ -2,6 +2,7 @@ package io.gptq4j.engine.quant;
 
 import io.gptq4j.engine.linalg.Blas;
 import io.gptq4j.engine.linalg.Triangle;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,12 +36,9 @@ record InverseHessianFactor(float[] u, double dampPercent, float lambda) {
         for (int attempt = 0; ; attempt++) {
             double damp = config.dampPercent() + attempt * QuantConfig.DAMP_INCREMENT;
             float lambda = (float) damp * mean;
-            System.arraycopy(h, 0, work, 0, work.length);
-            for (int i = 0; i < n; i++) {
-                work[i * n + i] += lambda;
-            }
-            String failure = config.factorization() == Factorization.FAST
-                    ? factorFast(blas, work, n) : factorAutoGptq(blas, work, n);
+            boolean fast = config.factorization() == Factorization.FAST;
+            copyDamped(h, work, n, lambda, fast);
+            String failure = fast ? factorFast(blas, work, n) : factorAutoGptq(blas, work, n);
             if (failure == null) {
                 if (attempt > 0) {
                     LOG.info("{}: Cholesky succeeded with dampPercent {} after {} increments", module, damp, attempt);
@@ -84,30 +82,51 @@ record InverseHessianFactor(float[] u, double dampPercent, float lambda) {
     }
 
     /**
-     * With J the reversal permutation: {@code J H_d J = L L^T}, so {@code H_d = V V^T} with
-     * {@code V = J L J} upper and {@code H_d^-1 = V^-T V^-1}; hence {@code U = V^-1 = J L^-1 J}.
-     * Reversing rows and columns of a row-major matrix reverses its flat array and swaps the
-     * triangles.
+     * Copies h into work and adds lambda to the diagonal. With {@code reversed}, the copy is
+     * {@code J h J}, whose diagonal is h's diagonal reversed; for a row-major matrix that is the
+     * flat array reversed.
+     */
+    private static void copyDamped(float[] h, float[] work, int n, float lambda, boolean reversed) {
+        IntStream.range(0, n).parallel().forEach(i -> {
+            int dst = i * n;
+            if (reversed) {
+                int last = (n - 1 - i) * n + n - 1;
+                for (int j = 0; j < n; j++) {
+                    work[dst + j] = h[last - j];
+                }
+            } else {
+                System.arraycopy(h, dst, work, dst, n);
+            }
+            work[dst + i] += lambda;
+        });
+    }
+
+    /**
+     * Computes U from the reversed damped Hessian {@code J H_d J} (as {@link #copyDamped} leaves
+     * it). With {@code J H_d J = L L^T}: {@code H_d = V V^T} with {@code V = J L J} upper and
+     * {@code H_d^-1 = V^-T V^-1}, hence {@code U = V^-1 = J L^-1 J}.
      */
     private static String factorFast(Blas blas, float[] a, int n) {
-        reverse(a);
-        int info = blas.spotrf(Triangle.LOWER, n, a, 0, n);
+        int info = blas.spotrfTrtri(Triangle.LOWER, n, a, 0, n);
         if (info != 0) {
             return "Cholesky failed at leading minor " + info + " of the reversed matrix";
         }
-        info = blas.strtri(Triangle.LOWER, n, a, 0, n);
-        if (info != 0) {
-            return "triangular inverse failed at diagonal element " + info;
-        }
-        reverse(a);
+        reverse(a, n);
         return null;
     }
 
-    private static void reverse(float[] a) {
-        for (int i = 0, j = a.length - 1; i < j; i++, j--) {
-            float t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
+    /** Reverses the rows and columns of a row-major n x n matrix in place, in parallel over row pairs. */
+    private static void reverse(float[] a, int n) {
+        IntStream.range(0, (n + 1) / 2).parallel().forEach(i -> {
+            int top = i * n;
+            int bottomLast = (n - 1 - i) * n + n - 1;
+            // Row i swaps with row n - 1 - i reversed; the middle row of an odd n swaps with itself.
+            int end = top == bottomLast - n + 1 ? n / 2 : n;
+            for (int j = 0; j < end; j++) {
+                float t = a[top + j];
+                a[top + j] = a[bottomLast - j];
+                a[bottomLast - j] = t;
+            }
+        });
     }
 }

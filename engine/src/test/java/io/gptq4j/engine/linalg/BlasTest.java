@@ -152,6 +152,30 @@ class BlasTest {
 
     @ParameterizedTest
     @MethodSource("implementations")
+    void spotrfTrtriOnHandComputedCase(Blas blas) {
+        // A = [[4, 2], [2, 3]] = L L^T with L = [[2, 0], [1, sqrt 2]], L^-1 = [[1/2, 0], [-1/(2 sqrt 2), 1/sqrt 2]].
+        float root2 = (float) Math.sqrt(2);
+        float[] l = {4, 99, 2, 3};
+        assertEquals(0, blas.spotrfTrtri(Triangle.LOWER, 2, l, 0, 2));
+        assertEquals(0.5f, l[0], 1e-7f);
+        assertEquals(99f, l[1], "upper triangle must stay untouched");
+        assertEquals(-1 / (2 * root2), l[2], 1e-6f);
+        assertEquals(1 / root2, l[3], 1e-6f);
+
+        // The same A = U^T U with U = L^T, so U^-1 = (L^-1)^T.
+        float[] u = {4, 2, 99, 3};
+        assertEquals(0, blas.spotrfTrtri(Triangle.UPPER, 2, u, 0, 2));
+        assertEquals(0.5f, u[0], 1e-7f);
+        assertEquals(-1 / (2 * root2), u[1], 1e-6f);
+        assertEquals(99f, u[2], "lower triangle must stay untouched");
+        assertEquals(1 / root2, u[3], 1e-6f);
+
+        float[] indefinite = {1, 0, 0, 0, 0, 0, 0, 0, 1};
+        assertEquals(2, blas.spotrfTrtri(Triangle.LOWER, 3, indefinite, 0, 3));
+    }
+
+    @ParameterizedTest
+    @MethodSource("implementations")
     void spotrfReportsNonPositiveDefiniteMinor(Blas blas) {
         float[] a = {1, 2, 0, 2, 1, 0, 0, 0, 1};
         assertEquals(2, blas.spotrf(Triangle.UPPER, 3, a, 0, 3));
@@ -200,15 +224,24 @@ class BlasTest {
                 }
                 float[] triInverse = factor.clone();
                 assertEquals(0, blas.strtri(tri, n, triInverse, 2, lda));
-                for (int i = 0; i < n; i++) {
-                    for (int j = 0; j < n; j++) {
-                        double s = 0;
-                        for (int p = 0; p < n; p++) {
-                            s += get(factor, 2, lda, i, p, tri) * get(triInverse, 2, lda, p, j, tri);
-                        }
-                        assertEquals(i == j ? 1.0 : 0.0, s, 1e-3, blas.name() + " trtri " + tri);
-                    }
+                assertTriangularInverse(factor, triInverse, n, lda, tri, blas.name() + " trtri " + tri);
+                float[] combined = a.clone();
+                assertEquals(0, blas.spotrfTrtri(tri, n, combined, 2, lda));
+                assertTriangularInverse(factor, combined, n, lda, tri, blas.name() + " spotrfTrtri " + tri);
+            }
+        }
+    }
+
+    /** Asserts that the triangle product factor * inverse is the identity in float64, to 1e-3. */
+    private static void assertTriangularInverse(float[] factor, float[] inverse, int n, int lda, Triangle tri,
+                                                String label) {
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < n; p++) {
+                    s += get(factor, 2, lda, i, p, tri) * get(inverse, 2, lda, p, j, tri);
                 }
+                assertEquals(i == j ? 1.0 : 0.0, s, 1e-3, label);
             }
         }
     }
