@@ -10,6 +10,9 @@ import java.util.stream.IntStream;
  * h / (nHeads / nKvHeads), and scores are scaled by 1/sqrt(headDim).
  */
 final class Attention {
+    /** Queries per block of the Java path; a block's scores take tokens × 64 floats. */
+    private static final int QUERY_BLOCK = 64;
+
     private Attention() {
     }
 
@@ -74,10 +77,10 @@ final class Attention {
      * one writes the scaled scores of every visible key into one row per key (indexed by query)
      * and keeps each query's running max. Pass two replaces the scores by their exponentials and
      * adds them into each query's sum and output. Every inner loop runs over the block's queries
-     * and reads and writes only separate arrays, which HotSpot 17's C2 vectorizes; the key and
-     * value entries are scalars in those loops. Per query, the scores, the max, the sum and the
-     * weighted values see the same operations in the same order as a loop over the keys of one
-     * query would.
+     * and touches only separate arrays, with the key and value entries as scalars, so C2 can
+     * vectorize it (see {@link Matmul#multiplyTransposedSmall}). Per query, the scores, the max,
+     * the sum and the weighted values see the same operations in the same order as a loop over
+     * the keys of one query would.
      */
     private static void headOutput(LlamaConfig config, float[] q, float[] k, float[] v, int tokens,
                                    int head, float[] out) {
@@ -105,9 +108,6 @@ final class Attention {
             }
         }
     }
-
-    /** Queries per block of {@link #headOutput}; 64 keeps a block's score rows within the L2 cache. */
-    private static final int QUERY_BLOCK = 64;
 
     /** Per-head work arrays; each row is a separate array so that C2 can vectorize the loops over it. */
     private static final class HeadScratch {

@@ -15,7 +15,8 @@ final class FastExp {
     private static final float MAX_ARGUMENT = 88.72283f;
     /**
      * 1.5 · 2^23: for |z| < 2^22, {@code (z + ROUNDING) - ROUNDING} is z rounded to the nearest
-     * integer, ties to even, as {@link Math#rint}; the sum's low mantissa bits hold that integer.
+     * integer, ties to even, as {@link Math#rint}. The low mantissa bits of the sum contain that
+     * integer.
      */
     private static final float ROUNDING = 12582912f;
 

@@ -32,9 +32,9 @@ final class Matmul {
     /**
      * Computes the product on the calling thread, {@code ROW_BLOCK} rows of x at a time. The block
      * is transposed into one array per input feature, and each pair of outputs accumulates over
-     * the block's rows in two separate arrays. HotSpot 17's C2 vectorizes such a loop only when
-     * every array it reads or writes is a different object or is indexed at constant distances,
-     * so the rows of x and the accumulators are separate arrays. Each output element sums
+     * the block's rows in two separate arrays. On HotSpot 17.0.15, C2 did not vectorize loops
+     * that read one array at several loop-invariant offsets but did vectorize the same loop over
+     * separate arrays, about 3× faster here. Each output element sums
      * {@code x·w} over k in the same groups of four and the same order as a plain row-by-row
      * loop would.
      */
