@@ -97,7 +97,7 @@ public final class Hessian {
             fold();
             pending = new float[0];
         }
-        // At most capacityTokens x cols, which is max(x.length, 2^24) and so fits an int.
+        // At most capacityTokens x cols, which is at most max(x.length, 2^24) and so fits an int.
         int needed = (pendingTokens + tokens) * cols;
         if (needed > pending.length) {
             long grown = Math.max(needed, 2L * pending.length);
