@@ -42,15 +42,7 @@ class MatmulTest {
 
         Matmul.multiplyTransposedSmall(x, 3, 7, w, 5, y);
 
-        for (int t = 0; t < 3; t++) {
-            for (int j = 0; j < 5; j++) {
-                double expected = 0;
-                for (int k = 0; k < 7; k++) {
-                    expected += (double) x[t * 7 + k] * w[j * 7 + k];
-                }
-                assertEquals(expected, y[t * 5 + j], 1e-5, "y[" + t + "][" + j + "]");
-            }
-        }
+        assertEqualsDoubleProduct(x, 3, 7, w, 5, y);
     }
 
     @Test
@@ -79,15 +71,7 @@ class MatmulTest {
 
         Matmul.multiplyTransposedSmall(x, rows, in, w, out, y);
 
-        for (int t = 0; t < rows; t++) {
-            for (int j = 0; j < out; j++) {
-                double expected = 0;
-                for (int k = 0; k < in; k++) {
-                    expected += (double) x[t * in + k] * w[j * in + k];
-                }
-                assertEquals(expected, y[t * out + j], 1e-5, "y[" + t + "][" + j + "]");
-            }
-        }
+        assertEqualsDoubleProduct(x, rows, in, w, out, y);
     }
 
     @Test
@@ -109,6 +93,19 @@ class MatmulTest {
 
         for (int i = 0; i < n; i++) {
             assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(x[i]), "element " + i);
+        }
+    }
+
+    /** Asserts every element of y against x · wᵀ summed in double, within 1e-5. */
+    private static void assertEqualsDoubleProduct(float[] x, int rows, int in, float[] w, int out, float[] y) {
+        for (int t = 0; t < rows; t++) {
+            for (int j = 0; j < out; j++) {
+                double expected = 0;
+                for (int k = 0; k < in; k++) {
+                    expected += (double) x[t * in + k] * w[j * in + k];
+                }
+                assertEquals(expected, y[t * out + j], 1e-5, "y[" + t + "][" + j + "]");
+            }
         }
     }
 }
