@@ -10,6 +10,9 @@ import java.util.stream.IntStream;
  * h / (nHeads / nKvHeads), and scores are scaled by 1/sqrt(headDim).
  */
 final class Attention {
+    /** Queries per block of the Java path; a block's scores take tokens × 64 floats. */
+    private static final int QUERY_BLOCK = 64;
+
     private Attention() {
     }
 
@@ -69,136 +72,141 @@ final class Attention {
         Arrays.fill(m, offset + length, offset + width, 0f);
     }
 
+    /**
+     * Computes one head in plain Java, {@link #QUERY_BLOCK} queries at a time. For a block, pass
+     * one writes the scaled scores of every visible key into one row per key (indexed by query)
+     * and keeps each query's running max. Pass two replaces the scores by their exponentials and
+     * adds them into each query's sum and output. Every inner loop runs over the block's queries
+     * and touches only separate arrays, with the key and value entries as scalars, so C2 can
+     * vectorize it (see {@link Matmul#multiplyTransposedSmall}). Per query, the scores, the max,
+     * the sum and the weighted values see the same operations in the same order as a loop over
+     * the keys of one query would.
+     */
     private static void headOutput(LlamaConfig config, float[] q, float[] k, float[] v, int tokens,
                                    int head, float[] out) {
         int headDim = config.headDim();
-        int qDim = config.qDim();
-        int kvHead = head / (config.nHeads() / config.nKvHeads());
-        float scale = (float) (1.0 / Math.sqrt(headDim));
-        // Keys transposed to [headDim × tokens] so that one query's scores are headDim
-        // contiguous multiply-adds over the key positions, which HotSpot vectorizes.
-        float[] keysT = transposeHead(k, tokens, config.kvDim(), kvHead * headDim, headDim);
-        float[] values = copyHead(v, tokens, config.kvDim(), kvHead * headDim, headDim);
-        float[] scores = new float[tokens];
-        float[] acc = new float[headDim];
-
-        for (int t = 0; t < tokens; t++) {
-            int qOffset = t * qDim + head * headDim;
-            int length = t + 1;
-            scores(q, qOffset, keysT, tokens, headDim, length, scores);
-
-            float max = Float.NEGATIVE_INFINITY;
-            for (int s = 0; s < length; s++) {
-                scores[s] *= scale;
-                max = Math.max(max, scores[s]);
-            }
-            float sum = 0f;
-            for (int s = 0; s < length; s++) {
-                float e = FastExp.exp(scores[s] - max);
-                scores[s] = e;
-                sum += e;
-            }
-
-            weightedSum(scores, values, headDim, length, acc);
-            float inverseSum = 1f / sum;
+        int qOffset = head * headDim;
+        int kvOffset = head / (config.nHeads() / config.nKvHeads()) * headDim;
+        int block = Math.min(tokens, QUERY_BLOCK);
+        HeadScratch scratch = new HeadScratch(tokens, block, headDim);
+        for (int t0 = 0; t0 < tokens; t0 += block) {
+            int width = Math.min(block, tokens - t0);
             for (int d = 0; d < headDim; d++) {
-                out[qOffset + d] = acc[d] * inverseSum;
+                float[] qd = scratch.queries[d];
+                for (int t = 0; t < width; t++) {
+                    qd[t] = q[(t0 + t) * config.qDim() + qOffset + d];
+                }
+            }
+            scaledScores(scratch, k, config.kvDim(), kvOffset, headDim, t0, width);
+            weightedValues(scratch, v, config.kvDim(), kvOffset, headDim, t0, width);
+            for (int t = 0; t < width; t++) {
+                float inverseSum = 1f / scratch.sum[t];
+                int row = (t0 + t) * config.qDim() + qOffset;
+                for (int d = 0; d < headDim; d++) {
+                    out[row + d] = scratch.outputs[d][t] * inverseSum;
+                }
+            }
+        }
+    }
+
+    /** Per-head work arrays; each row is a separate array so that C2 can vectorize the loops over it. */
+    private static final class HeadScratch {
+        /** scores[s][t]: query t0 + t against key s, for s <= t0 + t. */
+        final float[][] scores;
+        /** queries[d][t]: head dimension d of query t0 + t. */
+        final float[][] queries;
+        /** outputs[d][t]: unnormalized output dimension d of query t0 + t. */
+        final float[][] outputs;
+        final float[] max;
+        final float[] sum;
+        final float[] polynomial;
+        final float[] exponent;
+
+        HeadScratch(int tokens, int block, int headDim) {
+            scores = new float[tokens][block];
+            queries = new float[headDim][block];
+            outputs = new float[headDim][block];
+            max = new float[block];
+            sum = new float[block];
+            polynomial = new float[block];
+            exponent = new float[block];
+        }
+    }
+
+    /**
+     * Sets scores[s][t] = scale · q_{t0+t} · k_s for the keys s <= t0 + t, and max[t] to the
+     * largest of them. The dot product adds head dimensions in groups of four, then one by one.
+     */
+    private static void scaledScores(HeadScratch scratch, float[] k, int kvDim, int kvOffset, int headDim, int t0,
+                                     int width) {
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        float[] max = scratch.max;
+        Arrays.fill(max, 0, width, Float.NEGATIVE_INFINITY);
+        float[][] queries = scratch.queries;
+        for (int s = 0; s < t0 + width; s++) {
+            float[] row = scratch.scores[s];
+            int from = Math.max(0, s - t0);
+            int key = s * kvDim + kvOffset;
+            Arrays.fill(row, from, width, 0f);
+            int d = 0;
+            for (; d + 4 <= headDim; d += 4) {
+                float k0 = k[key + d];
+                float k1 = k[key + d + 1];
+                float k2 = k[key + d + 2];
+                float k3 = k[key + d + 3];
+                float[] q0 = queries[d];
+                float[] q1 = queries[d + 1];
+                float[] q2 = queries[d + 2];
+                float[] q3 = queries[d + 3];
+                for (int t = from; t < width; t++) {
+                    row[t] += q0[t] * k0 + q1[t] * k1 + q2[t] * k2 + q3[t] * k3;
+                }
+            }
+            for (; d < headDim; d++) {
+                float kd = k[key + d];
+                float[] qd = queries[d];
+                for (int t = from; t < width; t++) {
+                    row[t] += qd[t] * kd;
+                }
+            }
+            for (int t = from; t < width; t++) {
+                float score = row[t] * scale;
+                row[t] = score;
+                max[t] = Math.max(max[t], score);
             }
         }
     }
 
     /**
-     * Sets scores[s] = q · k_s for s < length from keys transposed to [headDim × tokens], four
-     * head dimensions per pass so each pass is one vectorizable loop over s.
+     * Replaces each visible score by e^(score - max), sets sum[t] to their sum and outputs[d][t] to
+     * Σ_s e_s · v_s[d], adding the keys in order.
      */
-    private static void scores(float[] q, int qOffset, float[] keysT, int tokens, int headDim, int length,
-                               float[] scores) {
-        Arrays.fill(scores, 0, length, 0f);
-        int d = 0;
-        for (; d + 4 <= headDim; d += 4) {
-            float q0 = q[qOffset + d];
-            float q1 = q[qOffset + d + 1];
-            float q2 = q[qOffset + d + 2];
-            float q3 = q[qOffset + d + 3];
-            int r0 = d * tokens;
-            int r1 = r0 + tokens;
-            int r2 = r1 + tokens;
-            int r3 = r2 + tokens;
-            for (int s = 0; s < length; s++) {
-                scores[s] += q0 * keysT[r0 + s] + q1 * keysT[r1 + s] + q2 * keysT[r2 + s] + q3 * keysT[r3 + s];
+    private static void weightedValues(HeadScratch scratch, float[] v, int kvDim, int kvOffset, int headDim, int t0,
+                                       int width) {
+        float[] max = scratch.max;
+        float[] sum = scratch.sum;
+        Arrays.fill(sum, 0, width, 0f);
+        for (int d = 0; d < headDim; d++) {
+            Arrays.fill(scratch.outputs[d], 0, width, 0f);
+        }
+        for (int s = 0; s < t0 + width; s++) {
+            float[] row = scratch.scores[s];
+            int from = Math.max(0, s - t0);
+            for (int t = from; t < width; t++) {
+                row[t] -= max[t];
+            }
+            FastExp.expInPlace(row, from, width, scratch.polynomial, scratch.exponent);
+            for (int t = from; t < width; t++) {
+                sum[t] += row[t];
+            }
+            int value = s * kvDim + kvOffset;
+            for (int d = 0; d < headDim; d++) {
+                float vd = v[value + d];
+                float[] output = scratch.outputs[d];
+                for (int t = from; t < width; t++) {
+                    output[t] += row[t] * vd;
+                }
             }
         }
-        for (; d < headDim; d++) {
-            float qd = q[qOffset + d];
-            int row = d * tokens;
-            for (int s = 0; s < length; s++) {
-                scores[s] += qd * keysT[row + s];
-            }
-        }
-    }
-
-    /**
-     * Sets acc = Σ_{s < length} p[s] · values[s], values being [tokens × headDim]. Eight head
-     * dimensions at a time accumulate in locals, which stay in registers.
-     */
-    private static void weightedSum(float[] p, float[] values, int headDim, int length, float[] acc) {
-        int d = 0;
-        for (; d + 8 <= headDim; d += 8) {
-            float a0 = 0f;
-            float a1 = 0f;
-            float a2 = 0f;
-            float a3 = 0f;
-            float a4 = 0f;
-            float a5 = 0f;
-            float a6 = 0f;
-            float a7 = 0f;
-            for (int s = 0; s < length; s++) {
-                float ps = p[s];
-                int row = s * headDim + d;
-                a0 += ps * values[row];
-                a1 += ps * values[row + 1];
-                a2 += ps * values[row + 2];
-                a3 += ps * values[row + 3];
-                a4 += ps * values[row + 4];
-                a5 += ps * values[row + 5];
-                a6 += ps * values[row + 6];
-                a7 += ps * values[row + 7];
-            }
-            acc[d] = a0;
-            acc[d + 1] = a1;
-            acc[d + 2] = a2;
-            acc[d + 3] = a3;
-            acc[d + 4] = a4;
-            acc[d + 5] = a5;
-            acc[d + 6] = a6;
-            acc[d + 7] = a7;
-        }
-        for (; d < headDim; d++) {
-            float a = 0f;
-            for (int s = 0; s < length; s++) {
-                a += p[s] * values[s * headDim + d];
-            }
-            acc[d] = a;
-        }
-    }
-
-    /** Returns columns [offset, offset + width) of a [rows × stride] matrix, transposed. */
-    private static float[] transposeHead(float[] m, int rows, int stride, int offset, int width) {
-        float[] t = new float[width * rows];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < width; c++) {
-                t[c * rows + r] = m[r * stride + offset + c];
-            }
-        }
-        return t;
-    }
-
-    /** Returns columns [offset, offset + width) of a [rows × stride] matrix as a dense [rows × width] one. */
-    private static float[] copyHead(float[] m, int rows, int stride, int offset, int width) {
-        float[] c = new float[rows * width];
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(m, r * stride + offset, c, r * width, width);
-        }
-        return c;
     }
 }

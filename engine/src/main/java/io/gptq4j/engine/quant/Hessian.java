@@ -3,6 +3,7 @@ package io.gptq4j.engine.quant;
 import io.gptq4j.engine.linalg.Blas;
 import io.gptq4j.engine.linalg.Triangle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.IntStream;
@@ -32,6 +33,11 @@ public final class Hessian {
     /** Tokens of sequences not yet folded into h, row-major pendingTokens x cols. */
     private float[] pending;
     private int pendingTokens;
+    /**
+     * Tokens buffered before a fold. The buffer array grows toward it on demand, so a run with few
+     * calibration tokens does not allocate (and zero) the whole 64 MiB.
+     */
+    private int capacityTokens;
 
     /**
      * @param label names the module(s) feeding this input, for error messages
@@ -83,14 +89,20 @@ public final class Hessian {
         }
         checkFinite(label, "calibration input", x, cols);
         long start = System.nanoTime();
-        if (pending != null && (long) (pendingTokens + tokens) * cols > pending.length) {
+        if (pending != null && pendingTokens + tokens > capacityTokens) {
             fold();
         }
-        if (pending == null || (long) tokens * cols > pending.length) {
+        if (pending == null || tokens > capacityTokens) {
             // Buffer up to about 64 MiB of tokens, and at least this sequence.
-            int capacity = Math.max(tokens, Math.max(1, (16 << 20) / cols));
+            capacityTokens = Math.max(tokens, Math.max(1, (16 << 20) / cols));
             fold();
-            pending = new float[Math.multiplyExact(capacity, cols)];
+            pending = new float[0];
+        }
+        // At most capacityTokens x cols, which is at most max(x.length, 2^24) and so fits an int.
+        int needed = (pendingTokens + tokens) * cols;
+        if (needed > pending.length) {
+            long grown = Math.max(needed, 2L * pending.length);
+            pending = Arrays.copyOf(pending, (int) Math.min(grown, (long) capacityTokens * cols));
         }
         System.arraycopy(x, 0, pending, pendingTokens * cols, x.length);
         pendingTokens += tokens;
@@ -116,6 +128,7 @@ public final class Hessian {
         long start = System.nanoTime();
         fold();
         pending = null;
+        capacityTokens = 0;
         accumulateNanos += System.nanoTime() - start;
     }
 

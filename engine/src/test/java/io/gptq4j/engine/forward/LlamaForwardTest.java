@@ -94,6 +94,13 @@ class LlamaForwardTest {
     }
 
     @Test
+    void logitsMatchReferenceAcrossQueryBlocks() {
+        // 150 tokens span three query blocks of the Java attention path, the last one partial.
+        int[] tokens = new java.util.Random(16).ints(150, 0, GQA.vocabSize()).toArray();
+        assertMatchesReference(TinyModels.random(GQA, 17, false), tokens);
+    }
+
+    @Test
     void logitsMatchReferenceOnBlasAttentionPath() {
         // tokens² · headDim = 512² · 128 = 2^25 multiply-adds sends attention through the BLAS.
         LlamaConfig config = TinyModels.config(256, 64, 1, 2, 1, 16, RopeLayout.HALF_SPLIT);

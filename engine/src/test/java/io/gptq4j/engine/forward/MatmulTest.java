@@ -42,15 +42,7 @@ class MatmulTest {
 
         Matmul.multiplyTransposedSmall(x, 3, 7, w, 5, y);
 
-        for (int t = 0; t < 3; t++) {
-            for (int j = 0; j < 5; j++) {
-                double expected = 0;
-                for (int k = 0; k < 7; k++) {
-                    expected += (double) x[t * 7 + k] * w[j * 7 + k];
-                }
-                assertEquals(expected, y[t * 5 + j], 1e-5, "y[" + t + "][" + j + "]");
-            }
-        }
+        assertEqualsDoubleProduct(x, 3, 7, w, 5, y);
     }
 
     @Test
@@ -65,5 +57,55 @@ class MatmulTest {
         assertEquals(Float.POSITIVE_INFINITY, FastExp.exp(100f));
         assertTrue(Float.isNaN(FastExp.exp(Float.NaN)));
         assertEquals(1f, FastExp.exp(0f));
+    }
+
+    @Test
+    void smallPathSpansRowBlocks() {
+        int rows = 300;
+        int in = 9;
+        int out = 7;
+        Random random = new Random(9);
+        float[] x = TinyModels.gaussian(random, rows * in, 1);
+        float[] w = TinyModels.gaussian(random, out * in, 1);
+        float[] y = new float[rows * out];
+
+        Matmul.multiplyTransposedSmall(x, rows, in, w, out, y);
+
+        assertEqualsDoubleProduct(x, rows, in, w, out, y);
+    }
+
+    @Test
+    void expInPlaceEqualsScalarExp() {
+        float[] special = {Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, -100f, -87.5f, -87.33654f,
+            -87.3f, 0f, -0f, 88.7f, 88.8f, 100f};
+        int n = special.length + 13_000;
+        float[] x = new float[n];
+        System.arraycopy(special, 0, x, 0, special.length);
+        for (int i = special.length; i < n; i++) {
+            x[i] = -90f + (i - special.length) * 0.0137f;
+        }
+        float[] expected = new float[n];
+        for (int i = 0; i < n; i++) {
+            expected[i] = FastExp.exp(x[i]);
+        }
+
+        FastExp.expInPlace(x, 0, n, new float[n], new float[n]);
+
+        for (int i = 0; i < n; i++) {
+            assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(x[i]), "element " + i);
+        }
+    }
+
+    /** Asserts every element of y against x · wᵀ summed in double, within 1e-5. */
+    private static void assertEqualsDoubleProduct(float[] x, int rows, int in, float[] w, int out, float[] y) {
+        for (int t = 0; t < rows; t++) {
+            for (int j = 0; j < out; j++) {
+                double expected = 0;
+                for (int k = 0; k < in; k++) {
+                    expected += (double) x[t * in + k] * w[j * in + k];
+                }
+                assertEquals(expected, y[t * out + j], 1e-5, "y[" + t + "][" + j + "]");
+            }
+        }
     }
 }
