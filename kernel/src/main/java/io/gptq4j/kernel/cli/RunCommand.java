@@ -50,8 +50,12 @@ public final class RunCommand implements Callable<Integer> {
         }
         Path prefix = Files.createTempDirectory("gptq4j-run-");
         try {
-            KernelSpec.write(JupyterPaths.prefixKernelsDir(prefix), KernelSpec.DEFAULT_NAME, KernelSpec.currentJava(),
-                    KernelSpec.currentJar(), KernelSpec.DEFAULT_JVM_OPTIONS, KernelSpec.DISPLAY_NAME);
+            Path java = KernelSpec.currentJava();
+            Path jar = KernelSpec.currentJar();
+            KernelSpec.write(JupyterPaths.prefixKernelsDir(prefix), KernelSpec.DEFAULT_NAME, java, jar,
+                    KernelSpec.DEFAULT_JVM_OPTIONS, KernelSpec.DISPLAY_NAME);
+            KernelCommand.ensureClassDataArchive(java, jar, KernelSpec.DEFAULT_JVM_OPTIONS,
+                    spec.commandLine().getOut(), spec.commandLine().getErr());
             Path executed = out != null ? out.toAbsolutePath() : prefix.resolve("executed.ipynb");
             int status = nbconvert(prefix, List.of("--to", "notebook", "--execute",
                     "--ExecutePreprocessor.kernel_name=" + KernelSpec.DEFAULT_NAME,
