@@ -80,7 +80,7 @@ public final class KernelCommand {
 
     /**
      * Creates the kernel's class-data archive unless an up-to-date one exists. A failure is only
-     * a warning: the kernel works without the archive and starts about 0.4 s slower.
+     * a warning, because the kernel works without the archive and only starts slower.
      */
     static void ensureClassDataArchive(Path java, Path jar, List<String> options, PrintWriter out, PrintWriter err)
             throws IOException {

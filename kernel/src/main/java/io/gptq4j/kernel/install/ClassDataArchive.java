@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The kernel's class-data sharing archive (a JDK 17 dynamic AppCDS archive): the classes a kernel
- * loaded while it answered {@code kernel_info} and ran a first cell, stored in the JVM's parsed
+ * loaded while it replied to {@code kernel_info} and ran a first cell, stored in the JVM's parsed
  * and verified form. A kernel started with the archive maps these classes instead of loading them
- * from the jar, which takes about 0.4 s off the start and also shortens JShell's start.
+ * from the jar, which shortens the kernel's start and JShell's (numbers in docs/benchmarks.md).
  *
  * <p>An archive only fits the JDK, the jar (path, size and modification time) and the JVM options
  * it was created with: the heap size, for one, decides whether object pointers are compressed. So

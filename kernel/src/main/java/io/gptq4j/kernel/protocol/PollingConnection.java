@@ -30,7 +30,7 @@ import org.zeromq.ZMQ;
 public final class PollingConnection extends JupyterConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(PollingConnection.class);
-    /** Longest one poll blocks, in milliseconds; a stopped loop notices within this time. */
+    /** Maximum time one poll blocks, in milliseconds, so a stopped loop ends within this time. */
     static final long POLL_TIMEOUT_MILLIS = 100;
     /** How long {@link #close()} waits for the other loop to leave its poll before closing sockets. */
     private static final long CLOSE_WAIT_MILLIS = 2 * POLL_TIMEOUT_MILLIS;
