@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
@@ -48,10 +47,6 @@ public final class JShellSession implements AutoCloseable {
      */
     private final Map<String, CompiledSnippet> compiled = new HashMap<>();
     private static final int MAX_COMPILED = 1000;
-    /** Bound on waiting for JShell's class index at start, in milliseconds. */
-    private static final long INDEX_WAIT_MILLIS = 30_000;
-    /** Interval between two checks of the class index; each check runs a small javac analysis. */
-    private static final long INDEX_POLL_MILLIS = 100;
 
     /** A compiled snippet: its JShell wrapper class and whether it yields a cell value. */
     private record CompiledSnippet(String wrapperClass, boolean hasValue) {
@@ -96,34 +91,7 @@ public final class JShellSession implements AutoCloseable {
                 LOG.info("Default import {}.* skipped: the package is not on the class path", packageName);
             }
         }
-        session.awaitClassIndex();
         return session;
-    }
-
-    /**
-     * Waits until JShell's index of the class path is built, at most {@link #INDEX_WAIT_MILLIS}.
-     * JShell builds it on a background thread for completion of names that are not imported, and
-     * pauses it while a snippet evaluates, so without this wait it runs right after the first
-     * cell: walking the 25,000 classes of the kernel jar and those of the JDK, and the JIT
-     * compilation of that code, then take both cores of a 2-core machine from the next cells for
-     * seconds. Waiting here moves that work before the first cell instead.
-     */
-    private void awaitClassIndex() {
-        long start = System.nanoTime();
-        long deadline = start + TimeUnit.MILLISECONDS.toNanos(INDEX_WAIT_MILLIS);
-        try {
-            while (!analysis.listQualifiedNames("List", 4).isUpToDate()) {
-                if (System.nanoTime() > deadline) {
-                    LOG.info("JShell's class index is still being built after {} ms; going on without it", INDEX_WAIT_MILLIS);
-                    return;
-                }
-                Thread.sleep(INDEX_POLL_MILLIS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        LOG.info("JShell's class index built in {} ms", (System.nanoTime() - start) / 1_000_000);
     }
 
     /** Adds a jar or class folder to what cells can compile against and load. */
