@@ -505,8 +505,11 @@ class ClassDataArchiveTest(unittest.TestCase):
         return manager, client, log_path
 
     def assert_answers(self, client):
-        reply = client.execute_interactive("6 * 7", timeout=TIMEOUT, output_hook=lambda message: None)
+        results = []
+        hook = lambda message: results.append(message["content"]) if message["msg_type"] == "execute_result" else None
+        reply = client.execute_interactive("6 * 7", timeout=TIMEOUT, output_hook=hook)
         self.assertEqual("ok", reply["content"]["status"])
+        self.assertEqual(["42"], [r["data"]["text/plain"] for r in results])
 
     def mapped_files(self, manager):
         with open(f"/proc/{manager.provisioner.pid}/maps") as f:
