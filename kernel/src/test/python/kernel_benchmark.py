@@ -7,6 +7,11 @@ sending `execute_request` for a trivial expression to its `execute_reply`, after
 source each time (`1`, which gptq4j re-runs without compiling) and a new source each time
 (`1 + i`, compiled by JShell's javac on every request).
 
+gptq4j is launched with the argv of the kernelspec that `gptq4j kernel install` writes (into a
+temporary prefix; the install also creates the class-data archive, before any timing), so the
+JVM options and the archive are those a notebook gets. `--launch plain` runs
+`java -Djava.awt.headless=true -jar JAR kernel start` instead, without the archive.
+
   /usr/bin/python3 kernel/src/test/python/kernel_benchmark.py --jar kernel/target/gptq4j-all.jar
 """
 import argparse
@@ -74,6 +79,14 @@ def measure(argv_for, code, starts, round_trips, fresh_round_trips, warmup):
     }
 
 
+def kernelspec_argv(java, jar):
+    """Installs the kernelspec into a temporary prefix (creating the class-data archive) and returns its argv."""
+    prefix = tempfile.mkdtemp(prefix="kernel-bench-spec-")
+    subprocess.run([java, "-jar", jar, "kernel", "install", "--prefix", prefix], check=True, stdout=sys.stderr)
+    with open(os.path.join(prefix, "share", "jupyter", "kernels", "gptq4j", "kernel.json")) as f:
+        return json.load(f)["argv"]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jar", required=True, help="kernel/target/gptq4j-all.jar")
@@ -83,11 +96,17 @@ def main():
     parser.add_argument("--round-trips", type=int, default=200)
     parser.add_argument("--fresh-round-trips", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument("--launch", choices=["spec", "plain"], default="spec",
+                        help="spec: the installed kernelspec's argv (default); plain: java -jar JAR kernel start")
     args = parser.parse_args()
     jar = os.path.abspath(args.jar)
+    gptq4j_argv = kernelspec_argv(args.java, jar) if args.launch == "spec" else \
+        [args.java, "-Djava.awt.headless=true", "-jar", jar, "kernel", "start", "{connection_file}"]
+    # Extra JVM options go right after the java launcher.
+    gptq4j_argv = [gptq4j_argv[0], *args.jvm_option, *gptq4j_argv[1:]]
+    print("gptq4j argv:", " ".join(gptq4j_argv), file=sys.stderr)
     kernels = {
-        "gptq4j": (lambda f: [args.java, "-Djava.awt.headless=true", *args.jvm_option, "-jar", jar, "kernel", "start", f],
-                   "1"),
+        "gptq4j": (lambda f: [f if a == "{connection_file}" else a for a in gptq4j_argv], "1"),
         "ipykernel": (lambda f: ["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", f], "1"),
     }
     print("load average before:", os.getloadavg(), file=sys.stderr)

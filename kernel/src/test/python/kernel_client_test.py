@@ -21,7 +21,9 @@ import zlib
 
 import zmq
 
-from kernel_harness import Kernel, cli, outputs, stream_text, ROOT, TIMEOUT
+from jupyter_client import KernelManager
+
+from kernel_harness import Kernel, cli, outputs, stream_text, JAVA, KERNEL_JAR, ROOT, TIMEOUT
 
 
 def png_size_and_colors(data):
@@ -482,6 +484,98 @@ class CliTest(unittest.TestCase):
         self.assertEqual([], executed[3]["outputs"])
         with open(html) as f:
             self.assertIn("ArithmeticException", f.read())
+
+def archive_path(spec_dir):
+    """Returns the class-data archive named in the kernelspec's argv."""
+    with open(os.path.join(spec_dir, "kernel.json")) as f:
+        argv = json.load(f)["argv"]
+    options = [a for a in argv if a.startswith("-XX:SharedArchiveFile=")]
+    assert len(options) == 1, argv
+    return options[0].split("=", 1)[1]
+
+
+def archive_fits(jar, archive):
+    """Returns whether the JVM itself accepts the archive for the jar; -Xshare:on fails at start otherwise."""
+    result = subprocess.run([JAVA, "-XX:MaxRAMPercentage=60", "-Xshare:on", f"-XX:SharedArchiveFile={archive}",
+                             "-cp", jar, "-version"], capture_output=True, timeout=TIMEOUT)
+    return result.returncode == 0
+
+
+class ClassDataArchiveTest(unittest.TestCase):
+    """The kernelspec maps the archive that install creates, and starts without it when it is stale or gone."""
+
+    def start_kernel(self, prefix, name):
+        """Starts the kernelspec `name` from `prefix`; returns (manager, client, log path)."""
+        log_path = os.path.join(prefix, f"{name}-{uuid.uuid4().hex}.log")
+        log = open(log_path, "w")
+        self.addCleanup(log.close)
+        saved = os.environ.get("JUPYTER_PATH")
+        os.environ["JUPYTER_PATH"] = os.path.join(prefix, "share", "jupyter")
+        try:
+            manager = KernelManager(kernel_name=name)
+            manager.start_kernel(stdout=log, stderr=log)
+        finally:
+            if saved is None:
+                del os.environ["JUPYTER_PATH"]
+            else:
+                os.environ["JUPYTER_PATH"] = saved
+        client = manager.client()
+        client.start_channels()
+        self.addCleanup(manager.shutdown_kernel, now=True)
+        self.addCleanup(client.stop_channels)
+        client.wait_for_ready(timeout=TIMEOUT)
+        return manager, client, log_path
+
+    def assert_answers(self, client):
+        results = []
+        hook = lambda message: results.append(message["content"]) if message["msg_type"] == "execute_result" else None
+        reply = client.execute_interactive("6 * 7", timeout=TIMEOUT, output_hook=hook)
+        self.assertEqual("ok", reply["content"]["status"])
+        self.assertEqual(["42"], [r["data"]["text/plain"] for r in results])
+
+    def mapped_files(self, manager):
+        with open(f"/proc/{manager.provisioner.pid}/maps") as f:
+            return f.read()
+
+    def test_installed_kernel_maps_archive(self):
+        prefix = tempfile.mkdtemp(prefix="gptq4j-cds-")
+        self.addCleanup(shutil.rmtree, prefix, ignore_errors=True)
+        cli("kernel", "install", "--prefix", prefix, "--name", "gptq4j-cds")
+        archive = archive_path(os.path.join(prefix, "share", "jupyter", "kernels", "gptq4j-cds"))
+        self.assertEqual(os.path.dirname(KERNEL_JAR), os.path.dirname(archive))
+        self.assertTrue(archive_fits(KERNEL_JAR, archive), f"{archive} does not fit {KERNEL_JAR}")
+        manager, client, _ = self.start_kernel(prefix, "gptq4j-cds")
+        self.assertIn(archive, self.mapped_files(manager))
+        self.assert_answers(client)
+
+    def test_stale_and_missing_archive_are_skipped(self):
+        folder = tempfile.mkdtemp(prefix="gptq4j-cds-stale-")
+        self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+        jar = os.path.join(folder, "gptq4j-all.jar")
+        shutil.copyfile(KERNEL_JAR, jar)
+        install = [JAVA, "-jar", jar, "kernel", "install", "--prefix", folder, "--name", "gptq4j-stale"]
+        subprocess.run(install, check=True, capture_output=True, timeout=TIMEOUT * 3)
+        archive = archive_path(os.path.join(folder, "share", "jupyter", "kernels", "gptq4j-stale"))
+        self.assertTrue(archive_fits(jar, archive))
+
+        # A rebuilt jar has a new modification time, which the archive no longer matches.
+        later = os.path.getmtime(jar) + 60
+        os.utime(jar, (later, later))
+        self.assertFalse(archive_fits(jar, archive), "touching the jar did not make the archive stale")
+        manager, client, log_path = self.start_kernel(folder, "gptq4j-stale")
+        self.assert_answers(client)
+        self.assertNotIn(archive, self.mapped_files(manager))
+        with open(log_path) as f:
+            self.assertNotIn("shared archive", f.read().lower())
+
+        os.remove(archive)
+        manager, client, _ = self.start_kernel(folder, "gptq4j-stale")
+        self.assert_answers(client)
+
+        reinstall = subprocess.run(install, check=True, capture_output=True, text=True, timeout=TIMEOUT * 3)
+        self.assertIn("Creating class-data archive", reinstall.stdout)
+        self.assertTrue(archive_fits(jar, archive), "install did not recreate the archive")
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gptq4j Jupyter kernel: Java cells evaluated by JShell inside this JVM, rich rendering of
- * cell values, magics, and interrupts that stop busy loops. JShell starts in the background when
- * the kernel is created, so the kernel replies to {@code kernel_info} before it is ready; requests
+ * cell values, magics, and interrupts that stop busy loops. JShell starts in the background once
+ * the sockets are bound, so the kernel replies to {@code kernel_info} before it is ready; requests
  * that need JShell wait for it.
  */
 public final class GptqKernel extends BaseKernel {
@@ -66,7 +66,7 @@ public final class GptqKernel extends BaseKernel {
 
     private final ExecutionContext context = new ExecutionContext();
     private final InMemoryHistory history;
-    private final CompletableFuture<JShellSession> session;
+    private final CompletableFuture<JShellSession> session = new CompletableFuture<>();
     /** True while an execute request is being handled. */
     private volatile boolean executing;
     /** Execution count of the running cell (0 outside an execute request), for stack trace locations. */
@@ -85,18 +85,31 @@ public final class GptqKernel extends BaseKernel {
         this.history = history;
         NotebookDisplay display = new NotebookDisplay(context);
         Display.install(display::show, display);
-        this.session = CompletableFuture.supplyAsync(GptqKernel::startSession, runnable -> {
-            Thread thread = new Thread(runnable, "gptq4j-jshell-start");
-            thread.setDaemon(true);
-            thread.start();
-        });
     }
 
-    /** Creates the kernel and starts JShell in the background. */
+    /** Creates the kernel; call {@link #startJShell()} once its sockets are bound. */
     public static GptqKernel create() {
         MagicsRegistry magics = new MagicsRegistry();
         KernelMagics.register(magics);
         return new GptqKernel(new InMemoryHistory(), magics);
+    }
+
+    /**
+     * Starts JShell on a background thread. Requests that need it wait until it is ready. Calling
+     * this after the sockets are bound keeps JShell's start, several seconds of CPU, from delaying
+     * the bind and the first {@code kernel_info} reply.
+     */
+    public void startJShell() {
+        Thread thread = new Thread(() -> {
+            try {
+                session.complete(startSession());
+            } catch (RuntimeException | Error e) {
+                LOG.error("JShell failed to start; cells cannot run", e);
+                session.completeExceptionally(e);
+            }
+        }, "gptq4j-jshell-start");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private static LanguageInfo languageInfo() {

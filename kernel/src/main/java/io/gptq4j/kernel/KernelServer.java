@@ -44,6 +44,7 @@ public final class KernelServer {
         GptqKernel kernel = GptqKernel.create();
         kernel.becomeHandlerForConnection(connection);
         connection.connect();
+        kernel.startJShell();
         int guarded = LoopGuard.install();
         kernel.onStartup();
         ParentWatcher.start();

@@ -40,6 +40,11 @@ class KernelClientIT {
         runPythonTests("CliTest");
     }
 
+    @Test
+    void classDataArchiveUsedAndSkippedWhenStale() throws Exception {
+        runPythonTests("ClassDataArchiveTest");
+    }
+
     private static void runPythonTests(String testClass) throws IOException, InterruptedException {
         Path root = Path.of(System.getProperty("gptq4j.root", "..")).toAbsolutePath().normalize();
         Path jar = Path.of(System.getProperty("gptq4j.kernelJar", "target/gptq4j-all.jar")).toAbsolutePath();

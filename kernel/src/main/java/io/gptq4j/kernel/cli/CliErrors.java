@@ -15,11 +15,7 @@ final class CliErrors implements IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) throws Exception {
-        if (ex instanceof ModelFormatException
-                || ex instanceof IllegalArgumentException
-                || ex instanceof IOException
-                || ex instanceof UncheckedIOException
-                || ex instanceof IllegalStateException) {
+        if (isUserError(ex)) {
             cmd.getErr().println("gptq4j " + cmd.getCommandName() + ": error: " + describe(ex));
             cmd.getErr().flush();
             return 1;
@@ -27,7 +23,17 @@ final class CliErrors implements IExecutionExceptionHandler {
         throw ex;
     }
 
-    private static String describe(Exception ex) {
+    /** Returns whether {@code ex} reports bad input that the user can fix, rather than a bug. */
+    static boolean isUserError(Exception ex) {
+        return ex instanceof ModelFormatException
+                || ex instanceof IllegalArgumentException
+                || ex instanceof IOException
+                || ex instanceof UncheckedIOException
+                || ex instanceof IllegalStateException;
+    }
+
+    /** Returns the one-line description printed for a user error. */
+    static String describe(Exception ex) {
         if (ex instanceof java.nio.file.NoSuchFileException nsf) {
             return "file not found: " + nsf.getFile();
         }

@@ -2,9 +2,11 @@ package io.gptq4j.kernel.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gptq4j.kernel.install.ClassDataArchive;
 import io.gptq4j.kernel.install.JupyterPaths;
 import io.gptq4j.kernel.install.KernelSpec;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,10 +69,32 @@ public final class KernelCommand {
         @Override
         public Integer call() throws IOException {
             List<String> options = jvmOptions == null ? KernelSpec.DEFAULT_JVM_OPTIONS : jvmOptions;
-            Path dir = KernelSpec.write(Location.kernelsDir(location), name, KernelSpec.currentJava(),
-                    KernelSpec.currentJar(), options, displayName);
+            Path java = KernelSpec.currentJava();
+            Path jar = KernelSpec.currentJar();
+            Path dir = KernelSpec.write(Location.kernelsDir(location), name, java, jar, options, displayName);
             spec.commandLine().getOut().println("Installed kernelspec " + name + " in " + dir);
+            ensureClassDataArchive(java, jar, options, spec.commandLine().getOut(), spec.commandLine().getErr());
             return 0;
+        }
+    }
+
+    /**
+     * Creates the kernel's class-data archive unless an up-to-date one exists. A failure is only
+     * a warning, because the kernel works without the archive and only starts slower.
+     */
+    static void ensureClassDataArchive(Path java, Path jar, List<String> options, PrintWriter out, PrintWriter err)
+            throws IOException {
+        Path archive = ClassDataArchive.pathFor(java, jar, options);
+        if (ClassDataArchive.isUsable(java, jar, options, archive)) {
+            out.println("Class-data archive is up to date: " + archive);
+            return;
+        }
+        out.println("Creating class-data archive " + archive + " (a training run of the kernel, about 10 s)");
+        out.flush();
+        try {
+            ClassDataArchive.create(java, jar, options, archive);
+        } catch (IOException e) {
+            err.println("gptq4j: warning: " + e.getMessage() + "; the kernel starts without it");
         }
     }
 
@@ -136,12 +160,39 @@ public final class KernelCommand {
 
         @Override
         public Integer call() throws IOException {
+            startKernel(connectionFile);
+            return 0;
+        }
+
+        /**
+         * Returns whether {@code args} is exactly {@code kernel start CONNECTION_FILE}, the form a
+         * kernelspec launches. {@link Main} runs that form without picocli: building the whole
+         * command tree, engine commands included, took about a third of the kernel's start time.
+         */
+        static boolean isKernelLaunch(String[] args) {
+            return args.length == 3 && args[0].equals("kernel") && args[1].equals("start") && !args[2].startsWith("-");
+        }
+
+        /** Runs the kernel until it shuts down and returns the exit code, reporting bad input as picocli would. */
+        static int launch(Path connectionFile) {
+            try {
+                startKernel(connectionFile);
+                return 0;
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof RuntimeException bug && !CliErrors.isUserError(bug)) {
+                    throw bug;
+                }
+                System.err.println("gptq4j start: error: " + CliErrors.describe(e));
+                return 1;
+            }
+        }
+
+        private static void startKernel(Path connectionFile) throws IOException {
             // Logs must keep going to the real stderr while cells replace System.err.
             System.setProperty("org.slf4j.simpleLogger.cacheOutputStream", "true");
             System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
             System.setProperty("java.awt.headless", "true");
             io.gptq4j.kernel.KernelServer.run(connectionFile);
-            return 0;
         }
     }
 

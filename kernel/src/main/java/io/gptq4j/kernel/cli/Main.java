@@ -1,5 +1,6 @@
 package io.gptq4j.kernel.cli;
 
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,6 +26,9 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
+        if (KernelCommand.Start.isKernelLaunch(args)) {
+            System.exit(KernelCommand.Start.launch(Path.of(args[2])));
+        }
         System.exit(run(args));
     }
 

@@ -58,10 +58,14 @@ public final class RunCommand implements Callable<Integer> {
         }
         Path prefix = Files.createTempDirectory("gptq4j-run-");
         try {
+            Path java = KernelSpec.currentJava();
+            Path jar = KernelSpec.currentJar();
             List<String> jvmOptions = new ArrayList<>(KernelSpec.DEFAULT_JVM_OPTIONS);
             jvmOptions.add(KERNEL_LOG_LEVEL);
-            KernelSpec.write(JupyterPaths.prefixKernelsDir(prefix), KernelSpec.DEFAULT_NAME, KernelSpec.currentJava(),
-                    KernelSpec.currentJar(), jvmOptions, KernelSpec.DISPLAY_NAME);
+            KernelSpec.write(JupyterPaths.prefixKernelsDir(prefix), KernelSpec.DEFAULT_NAME, java, jar, jvmOptions,
+                    KernelSpec.DISPLAY_NAME);
+            KernelCommand.ensureClassDataArchive(java, jar, jvmOptions,
+                    spec.commandLine().getOut(), spec.commandLine().getErr());
             Path executed = out != null ? out.toAbsolutePath() : prefix.resolve("executed.ipynb");
             Path failureFile = prefix.resolve("failure.json");
             int status = execute(prefix, List.of(notebook.toAbsolutePath().toString(), executed.toString(),

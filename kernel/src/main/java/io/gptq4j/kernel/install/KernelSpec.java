@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * The kernelspec folder Jupyter launches the kernel from: {@code kernel.json} and two logos.
- * The launch command runs this jar with {@code kernel start {connection_file}}.
+ * The launch command runs this jar with {@code kernel start {connection_file}} and the
+ * {@link ClassDataArchive} next to the jar, which the JVM skips while it is missing or stale.
  */
 public final class KernelSpec {
 
@@ -33,6 +34,7 @@ public final class KernelSpec {
         argv.add(java.toString());
         argv.addAll(REQUIRED_JVM_OPTIONS);
         argv.addAll(jvmOptions);
+        argv.addAll(ClassDataArchive.jvmOptions(ClassDataArchive.pathFor(java, jar, jvmOptions)));
         argv.add("-jar");
         argv.add(jar.toString());
         argv.add("kernel");
