@@ -117,8 +117,11 @@ class NotebooksIT {
     }
 
     /**
-     * Compares "configuration value" rows: names exactly, values to relative 1e-4, because another
-     * CPU or BLAS build may round differently than the machine that executed the committed notebook.
+     * Compares "configuration value" rows: names exactly, values to relative 1e-3, because another
+     * CPU or BLAS build sums in another order than the machine that executed the committed notebook.
+     * A change of summation order alone (moving most of GPTQ's in-block error feedback from a Java
+     * loop into a GEMM) moved the quickstart's quantized perplexity by 1.4e-4 relative. Wrong
+     * settings move it by far more: GPTQ and RTN on the same modules differ by 4 %.
      */
     private static void assertSameNumbers(List<String> expected, List<String> actual) {
         assertEquals(expected.size(), actual.size(), "rows: expected " + expected + ", got " + actual);
@@ -128,7 +131,7 @@ class NotebooksIT {
             assertEquals(expected.get(i).substring(0, e), actual.get(i).substring(0, a));
             double want = Double.parseDouble(expected.get(i).substring(e + 1));
             double got = Double.parseDouble(actual.get(i).substring(a + 1));
-            assertEquals(want, got, 1e-4 * want, "row " + i + ": " + expected.get(i) + " vs " + actual.get(i));
+            assertEquals(want, got, 1e-3 * want, "row " + i + ": " + expected.get(i) + " vs " + actual.get(i));
         }
     }
 
