@@ -103,12 +103,14 @@ public final class ClassDataArchive {
         Path log = work.resolve("kernel.log");
         Path partial = archive.resolveSibling(archive.getFileName() + ".part-" + ProcessHandle.current().pid());
         Files.deleteIfExists(partial);
+
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(KernelSpec.REQUIRED_JVM_OPTIONS);
         command.addAll(jvmOptions);
         command.add("-XX:ArchiveClassesAtExit=" + partial);
         command.addAll(List.of("-jar", jar.toString(), "kernel", "start", connectionFile.toString()));
+
         boolean succeeded = false;
         try (TrainingClient client = new TrainingClient()) {
             client.writeConnectionFile(connectionFile);
