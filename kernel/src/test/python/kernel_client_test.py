@@ -495,14 +495,16 @@ def archive_path(spec_dir):
 
 
 def archive_fits(jar, archive):
-    """Returns whether the JVM itself accepts the archive for the jar; -Xshare:on fails at start otherwise."""
+    """Returns whether the JVM itself accepts the archive for the jar; -Xshare:on fails at start otherwise.
+
+    VerifySharedSpaces makes a damaged archive fail too, not only a stale one."""
     result = subprocess.run([JAVA, "-XX:MaxRAMPercentage=60", "-Xshare:on", f"-XX:SharedArchiveFile={archive}",
-                             "-cp", jar, "-version"], capture_output=True, timeout=TIMEOUT)
+                             "-XX:+VerifySharedSpaces", "-cp", jar, "-version"], capture_output=True, timeout=TIMEOUT)
     return result.returncode == 0
 
 
 class ClassDataArchiveTest(unittest.TestCase):
-    """The kernelspec maps the archive that install creates, and starts without it when it is stale or gone."""
+    """The kernelspec maps the archive that install creates, and starts without it when it is stale, damaged or gone."""
 
     def start_kernel(self, prefix, name):
         """Starts the kernelspec `name` from `prefix`; returns (manager, client, log path)."""
@@ -548,7 +550,7 @@ class ClassDataArchiveTest(unittest.TestCase):
         self.assertIn(archive, self.mapped_files(manager))
         self.assert_answers(client)
 
-    def test_stale_and_missing_archive_are_skipped(self):
+    def test_stale_damaged_and_missing_archives_are_skipped(self):
         folder = tempfile.mkdtemp(prefix="gptq4j-cds-stale-")
         self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
         jar = os.path.join(folder, "gptq4j-all.jar")
@@ -575,6 +577,20 @@ class ClassDataArchiveTest(unittest.TestCase):
         reinstall = subprocess.run(install, check=True, capture_output=True, text=True, timeout=TIMEOUT * 3)
         self.assertIn("Creating class-data archive", reinstall.stdout)
         self.assertTrue(archive_fits(jar, archive), "install did not recreate the archive")
+
+        # Damage past the header: the header checks still pass, only the CRCs catch it.
+        os.chmod(archive, 0o644)
+        with open(archive, "r+b") as f:
+            f.seek(os.path.getsize(archive) // 2)
+            f.write(b"\x5a" * 65536)
+        self.assertFalse(archive_fits(jar, archive), "the damaged archive still passes the JVM's checks")
+        manager, client, log_path = self.start_kernel(folder, "gptq4j-stale")
+        self.assert_answers(client)
+        self.assertNotIn(archive, self.mapped_files(manager))
+
+        reinstall = subprocess.run(install, check=True, capture_output=True, text=True, timeout=TIMEOUT * 3)
+        self.assertIn("Creating class-data archive", reinstall.stdout)
+        self.assertTrue(archive_fits(jar, archive), "install did not replace the damaged archive")
 
 
 if __name__ == "__main__":

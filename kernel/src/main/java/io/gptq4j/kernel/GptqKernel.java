@@ -73,8 +73,11 @@ public final class GptqKernel extends BaseKernel {
     private int runningCell;
     /** Cell line on which the running segment's body starts. */
     private int runningSegmentLine = 1;
-    /** An interrupt arrived while the running cell still waited for JShell to start. */
-    private final AtomicBoolean interruptBeforeStart = new AtomicBoolean();
+    /**
+     * An interrupt arrived during the running cell. Checked before each Java segment starts, which
+     * covers a cell still waiting for JShell to start.
+     */
+    private final AtomicBoolean interruptRequested = new AtomicBoolean();
 
     private GptqKernel(InMemoryHistory history, MagicsRegistry magics) {
         super("gptq4j", VERSION, languageInfo(),
@@ -136,10 +139,11 @@ public final class GptqKernel extends BaseKernel {
         return session.join();
     }
 
-    /** Returns the session for running a cell; fails if the cell was interrupted while JShell started. */
+    /** Returns the session for running a cell's Java code; fails if the cell was interrupted already. */
     private JShellSession sessionForCell() throws CellFailure {
         JShellSession ready = session.join();
-        if (interruptBeforeStart.getAndSet(false)) {
+        ready.beginCell();
+        if (interruptRequested.get()) {
             throw JShellSession.interruptedFailure();
         }
         return ready;
@@ -237,7 +241,10 @@ public final class GptqKernel extends BaseKernel {
         } finally {
             executing = false;
             runningCell = 0;
-            interruptBeforeStart.set(false);
+            interruptRequested.set(false);
+            if (session.isDone() && !session.isCompletedExceptionally()) {
+                session.join().endCell();
+            }
             context.detach();
         }
     }
@@ -304,10 +311,11 @@ public final class GptqKernel extends BaseKernel {
     @Override
     public void interrupt() {
         LOG.info("Interrupt requested");
+        if (executing) {
+            interruptRequested.set(true);
+        }
         if (session.isDone() && !session.isCompletedExceptionally()) {
             session.join().stop();
-        } else if (executing) {
-            interruptBeforeStart.set(true);
         }
     }
 

@@ -104,7 +104,7 @@ public final class Perplexity {
         }
         double meanCe = Arrays.stream(windowMeanCe).average().orElseThrow();
         PerplexityResult result = new PerplexityResult(Math.exp(meanCe), tokens.length, windows, seqlen, windowMeanCe);
-        LOG.info("perplexity {} over {} windows of {} tokens in {} ms", result.perplexity(), windows, seqlen,
+        LOG.debug("perplexity {} over {} windows of {} tokens in {} ms", result.perplexity(), windows, seqlen,
                 (System.nanoTime() - start) / 1_000_000);
         return result;
     }

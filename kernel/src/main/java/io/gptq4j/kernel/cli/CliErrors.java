@@ -16,7 +16,7 @@ final class CliErrors implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) throws Exception {
         if (isUserError(ex)) {
-            cmd.getErr().println("gptq4j " + cmd.getCommandName() + ": error: " + describe(ex));
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": error: " + describe(ex));
             cmd.getErr().flush();
             return 1;
         }

@@ -89,6 +89,11 @@ public final class KernelCommand {
             out.println("Class-data archive is up to date: " + archive);
             return;
         }
+        if (!Files.isWritable(archive.getParent())) {
+            err.println("gptq4j: warning: cannot create the class-data archive " + archive + ": its folder is not"
+                    + " writable; the kernel starts without it, about 0.2 s slower");
+            return;
+        }
         out.println("Creating class-data archive " + archive + " (a training run of the kernel, about 10 s)");
         out.flush();
         try {
@@ -182,7 +187,7 @@ public final class KernelCommand {
                 if (e instanceof RuntimeException bug && !CliErrors.isUserError(bug)) {
                     throw bug;
                 }
-                System.err.println("gptq4j start: error: " + CliErrors.describe(e));
+                System.err.println("gptq4j kernel start: error: " + CliErrors.describe(e));
                 return 1;
             }
         }

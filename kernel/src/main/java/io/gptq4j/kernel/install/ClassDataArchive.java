@@ -32,6 +32,8 @@ public final class ClassDataArchive {
     /** Upper bound on one training run, in seconds: it starts JShell, which takes several seconds on 2 cores. */
     private static final long TRAINING_TIMEOUT_SECONDS = 300;
     private static final long CHECK_TIMEOUT_SECONDS = 60;
+    /** Makes the JVM check the archive's CRCs before it maps the archive. */
+    private static final String VERIFY = "-XX:+VerifySharedSpaces";
 
     private ClassDataArchive() {
     }
@@ -61,15 +63,20 @@ public final class ClassDataArchive {
         }
     }
 
-    /** Returns the JVM options that make a kernel use {@code archive} when it fits and silently skip it otherwise. */
+    /**
+     * Returns the JVM options that make a kernel use {@code archive} when it fits and silently skip it
+     * otherwise. {@code VerifySharedSpaces} checks the archive's CRCs when the JVM maps it: without
+     * it, an archive damaged after its header crashes every kernel start, because the header checks
+     * still pass. The check adds no start time measurable in five starts (18 MB archive).
+     */
     public static List<String> jvmOptions(Path archive) {
-        return List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off,cds+dynamic=off");
+        return List.of("-XX:SharedArchiveFile=" + archive, VERIFY, "-Xlog:cds=off,cds+dynamic=off");
     }
 
     /**
      * Returns whether {@code java} can map {@code archive} for this jar and these options. It runs
      * {@code java -Xshare:on ... -version}, which fails at JVM start when the archive is missing,
-     * unreadable or made for another JDK, jar or heap layout.
+     * unreadable, damaged or made for another JDK, jar or heap layout.
      */
     public static boolean isUsable(Path java, Path jar, List<String> jvmOptions, Path archive) throws IOException {
         if (!Files.isRegularFile(archive)) {
@@ -80,6 +87,7 @@ public final class ClassDataArchive {
         command.addAll(jvmOptions);
         command.add("-Xshare:on");
         command.add("-XX:SharedArchiveFile=" + archive);
+        command.add(VERIFY);
         command.add("-cp");
         command.add(jar.toString());
         command.add("-version");

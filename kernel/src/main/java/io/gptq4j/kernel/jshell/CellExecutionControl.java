@@ -23,6 +23,14 @@ public final class CellExecutionControl extends DirectExecutionControl {
     private final Object lock = new Object();
     private Thread running;
     private boolean stopRequested;
+    /** True between {@link #beginCell()} and {@link #endCell()}. */
+    private boolean inCell;
+    /**
+     * A stop arrived during a cell while none of its snippets ran (JShell was compiling one), so the
+     * cell's next snippet stops before it starts. Without this, an interrupt during the compilation
+     * of a slow cell such as {@code Thread.sleep(60_000)} would be lost.
+     */
+    private boolean stopPending;
 
     private volatile Object lastValue;
     private volatile String lastInvokedClass;
@@ -43,6 +51,21 @@ public final class CellExecutionControl extends DirectExecutionControl {
     /** Returns the wrapper class JShell generated for the last snippet, e.g. {@code REPL.$JShell$12}. */
     String lastInvokedClass() {
         return lastInvokedClass;
+    }
+
+    /** Marks that a cell runs: from now on a {@link #stop()} reaches its next snippet too. */
+    void beginCell() {
+        synchronized (lock) {
+            inCell = true;
+        }
+    }
+
+    /** Marks the end of the cell and forgets a stop that no snippet received. */
+    void endCell() {
+        synchronized (lock) {
+            inCell = false;
+            stopPending = false;
+        }
     }
 
     /** Returns whether the last snippet ended because of {@link #stop()}. */
@@ -72,6 +95,11 @@ public final class CellExecutionControl extends DirectExecutionControl {
         }, "gptq4j-cell");
         snippetThread.setContextClassLoader(doitMethod.getDeclaringClass().getClassLoader());
         synchronized (lock) {
+            if (stopPending) {
+                stopPending = false;
+                lastStopped = true;
+                throw new StoppedException();
+            }
             running = snippetThread;
             stopRequested = false;
         }
@@ -116,6 +144,7 @@ public final class CellExecutionControl extends DirectExecutionControl {
         synchronized (lock) {
             target = running;
             if (target == null) {
+                stopPending = inCell;
                 return;
             }
             stopRequested = true;

@@ -300,6 +300,16 @@ public final class JShellSession implements AutoCloseable {
         return new CellFailure(name, reported.getMessage() == null ? "" : reported.getMessage(), StackTraces.format(reported, this::locate));
     }
 
+    /** Marks that a notebook cell runs, so that {@link #stop()} also stops its snippets that have not started yet. */
+    public void beginCell() {
+        control.beginCell();
+    }
+
+    /** Marks the end of the cell that {@link #beginCell()} started. */
+    public void endCell() {
+        control.endCell();
+    }
+
     /** Stops the running cell, if any; safe to call from another thread. */
     public void stop() {
         shell.stop();
