@@ -97,6 +97,7 @@ public final class QuantizeCommand implements Callable<Integer> {
             AtomicFiles.checkTargetFree(out.toAbsolutePath().normalize());
         }
         LlamaModel llama = modelOptions.load();
+        warnBeyondContext(llama.config().contextLength());
         Tokenizer tokenizer = llama.tokenizer();
         int[] evalTokens = eval == null ? null : evaluationTokens(tokenizer);
         CalibrationWindows calibration = rtn ? null : calibration(tokenizer);
@@ -135,6 +136,27 @@ public final class QuantizeCommand implements Callable<Integer> {
         if (evalLimit != null) {
             CliChecks.requireAtLeast("--eval-limit", evalLimit, 1, "evaluation windows");
         }
+    }
+
+    /**
+     * Warns when a window is longer than the context the checkpoint declares: positions past it were
+     * never trained, so losses and perplexity there say little about the quantization.
+     */
+    private void warnBeyondContext(int contextLength) {
+        if (contextLength <= 0) {
+            return;
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        if (!rtn && seqlen > contextLength) {
+            err.printf(Locale.ROOT, "warning: --seqlen %d is longer than the model's context length %d; "
+                    + "use --seqlen %d or less%n", seqlen, contextLength, contextLength);
+        }
+        int evalLength = evalSeqlen != null ? evalSeqlen : seqlen;
+        if (eval != null && evalLength > contextLength) {
+            err.printf(Locale.ROOT, "warning: evaluation windows of %d tokens are longer than the model's context "
+                    + "length %d; use --eval-seqlen %d or less%n", evalLength, contextLength, contextLength);
+        }
+        err.flush();
     }
 
     private SequentialOptions options(QuantConfig config, LlamaModel llama, Map<String, QuantResult> quantized) {

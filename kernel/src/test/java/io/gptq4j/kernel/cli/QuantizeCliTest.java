@@ -1,6 +1,7 @@
 package io.gptq4j.kernel.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -148,6 +149,29 @@ class QuantizeCliTest {
             assertTrue(result[2].contains("gptq4j quantize: error: " + c[2]), result[2]);
             assertEquals(1, result[2].strip().lines().count(), "one line on stderr: " + result[2]);
         }
+    }
+
+    /**
+     * The llama2.c header of stories260K declares seq_len 512 (its GGUF copy says 2048, the
+     * converter's value), so windows of 1024 get a warning naming the flag.
+     */
+    @Test
+    void windowsBeyondTheContextAreWarnedAbout() {
+        String[] result = run("quantize", "--model", shared("data", "stories260K.bin").toString(),
+                "--tokenizer", shared("data", "tok512.model").toString(),
+                "--calib", shared("data", "tinystories_valid_calib.txt").toString(),
+                "--nsamples", "1", "--seqlen", "1024", "--layers", "0-0",
+                "--eval", shared("data", "tinystories_valid_eval.txt").toString(), "--eval-limit", "1");
+        assertEquals("0", result[0], result[2]);
+        assertTrue(result[2].contains("warning: --seqlen 1024 is longer than the model's context length 512; "
+                + "use --seqlen 512 or less"), result[2]);
+        assertTrue(result[2].contains("warning: evaluation windows of 1024 tokens are longer than the model's context "
+                + "length 512; use --eval-seqlen 512 or less"), result[2]);
+
+        String[] within = run("quantize", "--model", shared("data", "stories260K.bin").toString(),
+                "--tokenizer", shared("data", "tok512.model").toString(), "--rtn", "--layers", "0-0", "--seqlen", "512");
+        assertEquals("0", within[0], within[2]);
+        assertFalse(within[2].contains("warning:"), within[2]);
     }
 
     /** avg loss of every module within 10 %, the sum of loss_sum within 2 %. */
