@@ -140,7 +140,7 @@ public final class QuantizeCommand implements Callable<Integer> {
 
     /**
      * Warns when a window is longer than the context the checkpoint declares: positions past it were
-     * never trained, so losses and perplexity there say little about the quantization.
+     * never trained, so losses and perplexity measured there mislead.
      */
     private void warnBeyondContext(int contextLength) {
         if (contextLength <= 0) {

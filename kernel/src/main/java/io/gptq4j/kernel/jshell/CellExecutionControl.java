@@ -60,7 +60,7 @@ public final class CellExecutionControl extends DirectExecutionControl {
         }
     }
 
-    /** Marks the end of the cell and forgets a stop that no snippet received. */
+    /** Marks the end of the cell and drops a stop that no snippet received. */
     void endCell() {
         synchronized (lock) {
             inCell = false;

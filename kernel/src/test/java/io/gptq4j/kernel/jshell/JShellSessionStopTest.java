@@ -29,7 +29,7 @@ class JShellSessionStopTest {
     }
 
     @Test
-    void stopBetweenSnippetsOfACellStopsTheNextOne() throws CellFailure {
+    void stopBeforeSnippetStarts() throws CellFailure {
         session.eval("int ran = 0;");
         session.beginCell();
         session.stop();
@@ -44,7 +44,7 @@ class JShellSessionStopTest {
     }
 
     @Test
-    void stopOutsideACellIsForgotten() throws CellFailure {
+    void stopOutsideCell() throws CellFailure {
         session.stop();
         session.beginCell();
         assertEquals(42, session.eval("6 * 7").value());
