@@ -63,8 +63,8 @@ public interface Blas {
      *
      * @return 0 on success, or spotrf's info i > 0 when the leading minor of order i is not
      *         positive definite; the matrix is then partly overwritten
-     * @throws IllegalStateException when strtri fails on spotrf's factor. That cannot happen,
-     *         because spotrf reports every non-positive pivot, so the factor's diagonal is positive
+     * @throws IllegalStateException when strtri fails on spotrf's factor, which points to a BLAS
+     *         bug: a successful spotrf leaves a positive diagonal
      */
     default int spotrfTrtri(Triangle triangle, int n, float[] a, int offset, int lda) {
         int info = spotrf(triangle, n, a, offset, lda);

@@ -165,7 +165,7 @@ public final class JShellSession implements AutoCloseable {
         return offset;
     }
 
-    /** Returns where the user wrote a snippet line, e.g. {@code In [3], line 2}; null when unknown. */
+    /** Returns where the user wrote a snippet line, e.g. {@code In [3], line 2}, or null when unknown. */
     private String locate(String snippetId, int line) {
         SnippetOrigin origin = origins.get(snippetId);
         if (origin == null) {

@@ -152,11 +152,11 @@ class QuantizeCliTest {
     }
 
     /**
-     * The llama2.c header of stories260K declares seq_len 512 (its GGUF copy says 2048, the
-     * converter's value), so windows of 1024 get a warning naming the flag.
+     * The llama2.c header of stories260K declares seq_len 512 (its GGUF copy declares 2048,
+     * the converter's value), so windows of 1024 get a warning naming the flag.
      */
     @Test
-    void windowsBeyondTheContextAreWarnedAbout() {
+    void seqlenBeyondContextWarns() {
         String[] result = run("quantize", "--model", shared("data", "stories260K.bin").toString(),
                 "--tokenizer", shared("data", "tok512.model").toString(),
                 "--calib", shared("data", "tinystories_valid_calib.txt").toString(),
